@@ -1,0 +1,52 @@
+"""Users. One model for applicants and staff; what a user may do comes from roles (Groups)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from banhao.accounts.roles import Role
+
+
+class User(AbstractUser):
+    class Kind(models.TextChoices):
+        PERSON = "person", _("自然人")
+        COMPANY = "company", _("法人")
+        STAFF = "staff", _("工作人员")
+
+    kind = models.CharField(_("用户类型"), max_length=10, choices=Kind.choices,
+                            default=Kind.PERSON)
+    display_name = models.CharField(_("姓名/名称"), max_length=200, blank=True)
+    # A company account acts for its 统一社会信用代码 (issue: case spine).
+    organisation_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    service_centre = models.ForeignKey(
+        "org.ServiceCentre", verbose_name=_("所属政务服务中心"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="staff",
+    )
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="staff",
+    )
+    window = models.ForeignKey(
+        "org.Window", verbose_name=_("所在窗口"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="staff",
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def role_set(self) -> frozenset[Role]:
+        cached: frozenset[Role] | None = getattr(self, "_role_cache", None)
+        if cached is None:
+            names = set(self.groups.values_list("name", flat=True))
+            cached = frozenset(r for r in Role if r.value in names)
+            self._role_cache = cached
+        return cached
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.role_set()

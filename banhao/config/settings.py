@@ -1,0 +1,156 @@
+"""Banhao settings. Everything deployment-specific comes from environment variables.
+
+| variable | default | meaning |
+| --- | --- | --- |
+| BANHAO_DEBUG | 0 | Django DEBUG |
+| BANHAO_SECRET_KEY | a development-only key (refused when DEBUG is off) | Django SECRET_KEY |
+| DATABASE_URL | sqlite:///<repo>/var/banhao.sqlite3 | any dj-database-url URL (sqlite, postgres) |
+| BANHAO_ALLOWED_HOSTS | 127.0.0.1,localhost | comma-separated |
+| BANHAO_TIME_ZONE | Asia/Shanghai | the bureau's time zone; every time shown uses it |
+| BANHAO_DATA_DIR | <repo>/var | uploads and the SQLite file |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+
+django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] etc. be subscripted at run time
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+DEBUG = env_bool("BANHAO_DEBUG", default=False)
+DATA_DIR = Path(os.environ.get("BANHAO_DATA_DIR", BASE_DIR / "var"))
+
+_DEV_SECRET = "banhao-development-only-secret-key-do-not-use-in-production-0123456789"
+SECRET_KEY = os.environ.get("BANHAO_SECRET_KEY", _DEV_SECRET)
+if SECRET_KEY == _DEV_SECRET and not DEBUG and not env_bool("BANHAO_ALLOW_DEV_SECRET"):
+    raise ImproperlyConfigured(
+        "BANHAO_SECRET_KEY must be set when BANHAO_DEBUG is off "
+        "(set BANHAO_ALLOW_DEV_SECRET=1 only for local test runs)."
+    )
+
+ALLOWED_HOSTS = env_list("BANHAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "banhao.shared",
+    "banhao.audit",
+    "banhao.accounts",
+    "banhao.org",
+    "banhao.workcalendar",
+    "banhao.catalog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "banhao.config.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "banhao" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "banhao.shared.context_processors.site",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "banhao.config.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'banhao.sqlite3'}"),
+        conn_max_age=int(os.environ.get("BANHAO_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout so that the embedded database copes with a web server and a
+    # management command at the same time.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = os.environ.get("BANHAO_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "banhao" / "locale"]
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "banhao" / "static"]
+STATIC_ROOT = Path(os.environ.get("BANHAO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+
+# Files of the bureau's own data that ship with the product (copied from ../shared with licences).
+PRODUCT_DATA_DIR = BASE_DIR / "data"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("BANHAO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Timeliness lights (domain.md §9.3 recommended defaults); per-item values override these.
+BANHAO_LIGHT_MIN_WORKING_DAYS = int(os.environ.get("BANHAO_LIGHT_MIN_WORKING_DAYS", "2"))
+BANHAO_LIGHT_FRACTION_PERCENT = int(os.environ.get("BANHAO_LIGHT_FRACTION_PERCENT", "20"))
+
+NINJA_PAGINATION_PER_PAGE = 20

@@ -1,0 +1,73 @@
+"""Reads of the calendar: the core ``WorkCalendar`` built from the table, cached per process."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from banhao.workcalendar.models import CalendarRevision, HolidayNotice, LocalClosure, OfficialDay
+from banhao_core.calendar import OfficialDay as CoreOfficialDay
+from banhao_core.calendar import WorkCalendar
+
+
+@dataclass
+class _Cache:
+    revision: int = -1
+    national: WorkCalendar | None = None
+    per_centre: dict[int, WorkCalendar] | None = None
+
+
+_cache = _Cache()
+_lock = threading.Lock()
+
+
+def current_revision() -> int:
+    row = CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first()
+    return int(row or 0)
+
+
+def _build_national() -> WorkCalendar:
+    days = [
+        CoreOfficialDay(day=row.day, is_day_off=row.is_day_off, name=row.name)
+        for row in OfficialDay.objects.all()
+    ]
+    confirmed = HolidayNotice.objects.filter(is_confirmed=True).values_list("year", flat=True)
+    return WorkCalendar.from_official_days(days, confirmed)
+
+
+def work_calendar(*, service_centre_id: int | None = None) -> WorkCalendar:
+    """The working-day calendar, for one service centre when ``service_centre_id`` is given
+    (national days plus that centre's local closures). One cheap query checks freshness."""
+    revision = current_revision()
+    with _lock:
+        if _cache.revision != revision or _cache.national is None:
+            _cache.national = _build_national()
+            _cache.per_centre = {}
+            _cache.revision = revision
+        national = _cache.national
+        if service_centre_id is None:
+            return national
+        assert _cache.per_centre is not None
+        cached = _cache.per_centre.get(service_centre_id)
+        if cached is None:
+            closures = dict(
+                LocalClosure.objects.filter(service_centre_id=service_centre_id).values_list(
+                    "day", "reason"
+                )
+            )
+            cached = national.with_local_closures(closures)
+            _cache.per_centre[service_centre_id] = cached
+        return cached
+
+
+def calendar_years_status() -> dict[str, list[int]]:
+    """Years whose notice is confirmed and years present but still provisional."""
+    rows = list(HolidayNotice.objects.values_list("year", "is_confirmed"))
+    return {
+        "confirmed": sorted(year for year, ok in rows if ok),
+        "provisional": sorted(year for year, ok in rows if not ok),
+    }
+
+
+def holiday_notice_list() -> list[HolidayNotice]:
+    return list(HolidayNotice.objects.all())
