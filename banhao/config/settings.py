@@ -3,7 +3,8 @@
 | variable | default | meaning |
 | --- | --- | --- |
 | BANHAO_DEBUG | 0 | Django DEBUG |
-| BANHAO_SECRET_KEY | a development-only key (refused when DEBUG is off) | Django SECRET_KEY |
+| BANHAO_ENV | development | `production` refuses development defaults |
+| BANHAO_SECRET_KEY | a development-only key (refused in production) | Django SECRET_KEY |
 | DATABASE_URL | sqlite:///<repo>/var/banhao.sqlite3 | any dj-database-url URL (sqlite, postgres) |
 | BANHAO_ALLOWED_HOSTS | 127.0.0.1,localhost | comma-separated |
 | BANHAO_TIME_ZONE | Asia/Shanghai | the bureau's time zone; every time shown uses it |
@@ -38,13 +39,14 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("BANHAO_DEBUG", default=False)
 DATA_DIR = Path(os.environ.get("BANHAO_DATA_DIR", BASE_DIR / "var"))
 
+# BANHAO_ENV=production turns on the checks a real deployment needs (see docs/deployment.md).
+ENVIRONMENT = os.environ.get("BANHAO_ENV", "development")
+IS_PRODUCTION = ENVIRONMENT == "production"
+
 _DEV_SECRET = "banhao-development-only-secret-key-do-not-use-in-production-0123456789"
 SECRET_KEY = os.environ.get("BANHAO_SECRET_KEY", _DEV_SECRET)
-if SECRET_KEY == _DEV_SECRET and not DEBUG and not env_bool("BANHAO_ALLOW_DEV_SECRET"):
-    raise ImproperlyConfigured(
-        "BANHAO_SECRET_KEY must be set when BANHAO_DEBUG is off "
-        "(set BANHAO_ALLOW_DEV_SECRET=1 only for local test runs)."
-    )
+if IS_PRODUCTION and SECRET_KEY == _DEV_SECRET:
+    raise ImproperlyConfigured("BANHAO_SECRET_KEY must be set when BANHAO_ENV=production.")
 
 ALLOWED_HOSTS = env_list("BANHAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
