@@ -15,22 +15,33 @@ class User(AbstractUser):
         COMPANY = "company", _("法人")
         STAFF = "staff", _("工作人员")
 
-    kind = models.CharField(_("用户类型"), max_length=10, choices=Kind.choices,
-                            default=Kind.PERSON)
+    kind = models.CharField(_("用户类型"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
     display_name = models.CharField(_("姓名/名称"), max_length=200, blank=True)
     # A company account acts for its 统一社会信用代码 (issue: case spine).
     organisation_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     service_centre = models.ForeignKey(
-        "org.ServiceCentre", verbose_name=_("所属政务服务中心"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="staff",
+        "org.ServiceCentre",
+        verbose_name=_("所属政务服务中心"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
     )
     department = models.ForeignKey(
-        "org.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="staff",
+        "org.Department",
+        verbose_name=_("所属部门"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
     )
     window = models.ForeignKey(
-        "org.Window", verbose_name=_("所在窗口"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="staff",
+        "org.Window",
+        verbose_name=_("所在窗口"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
     )
 
     class Meta:

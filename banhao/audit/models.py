@@ -21,8 +21,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     actor_label = models.CharField(_("操作人标识"), max_length=150)
     roles = models.CharField(_("角色"), max_length=200, blank=True)
@@ -30,8 +34,7 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
     object_id = models.CharField(_("对象标识"), max_length=100, blank=True)
     address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
-    result = models.CharField(_("结果"), max_length=10, choices=Result.choices,
-                              default=Result.OK)
+    result = models.CharField(_("结果"), max_length=10, choices=Result.choices, default=Result.OK)
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:

@@ -12,16 +12,62 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from banhao.catalog.api import router as catalog_router
 from banhao.org.api import router as org_router
 from banhao.shared.errors import BanhaoError
 from banhao.workcalendar.api import router as calendar_router
 
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON without \\u escapes, so Chinese is readable in curl and logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+# Pydantic error types → Chinese explanations for API clients.
+_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "必须是整数",
+    "int_type": "必须是整数",
+    "float_parsing": "必须是数字",
+    "bool_parsing": "必须是 true 或 false",
+    "string_too_long": "过长，最多 {max_length} 个字符",
+    "string_too_short": "过短，至少 {min_length} 个字符",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "必须大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "必须小于 {lt}",
+    "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_type": "日期格式不正确，应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式不正确，应为 ISO 8601",
+    "enum": "取值不在允许范围内：{expected}",
+    "literal_error": "取值不在允许范围内：{expected}",
+    "json_invalid": "不是有效的 JSON",
+}
+
+
+def _chinese(err: dict[str, object]) -> str:
+    template = _MESSAGES.get(str(err.get("type", "")))
+    if template is None:
+        return str(err.get("msg", "取值不正确"))
+    ctx = err.get("ctx")
+    try:
+        return template.format(**ctx) if isinstance(ctx, dict) else template
+    except (KeyError, IndexError):
+        return template
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="办好 Banhao API",
     version="1",
-    description="一网通办平台接口。错误统一返回 `{\"error\": {\"code\", \"message\", \"field\", \"details\"}}`。",
+    description=(
+        "一网通办平台接口。错误统一返回 "
+        '`{"error": {"code", "message", "field", "details"}}`。'
+    ),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -41,19 +87,20 @@ def banhao_error(request: HttpRequest, exc: BanhaoError) -> HttpResponse:
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     problems = [
         {
-            "field": ".".join(str(part) for part in err.get("loc", ()) if part not in
-                              {"query", "body", "path"}),
-            "message": err.get("msg", ""),
+            "field": ".".join(
+                str(part) for part in err.get("loc", ()) if part not in {"query", "body", "path"}
+            ),
+            "message": _chinese(err),
             "type": err.get("type", ""),
         }
         for err in exc.errors
     ]
-    first = problems[0]["field"] if problems else ""
+    first = problems[0] if problems else {"field": "", "message": ""}
     body = {
         "error": {
             "code": "validation_failed",
-            "message": f"请求参数不正确：{first}" if first else "请求参数不正确",
-            "field": first,
+            "message": f"请求参数不正确：{first['field']} {first['message']}".strip(),
+            "field": first["field"],
             "details": {"errors": problems},
         }
     }

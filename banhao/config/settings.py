@@ -43,7 +43,7 @@ DATA_DIR = Path(os.environ.get("BANHAO_DATA_DIR", BASE_DIR / "var"))
 ENVIRONMENT = os.environ.get("BANHAO_ENV", "development")
 IS_PRODUCTION = ENVIRONMENT == "production"
 
-_DEV_SECRET = "banhao-development-only-secret-key-do-not-use-in-production-0123456789"
+_DEV_SECRET = "banhao-development-only-secret-key-do-not-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = os.environ.get("BANHAO_SECRET_KEY", _DEV_SECRET)
 if IS_PRODUCTION and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("BANHAO_SECRET_KEY must be set when BANHAO_ENV=production.")
@@ -148,7 +148,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BANHAO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # Timeliness lights (domain.md §9.3 recommended defaults); per-item values override these.

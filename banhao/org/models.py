@@ -85,13 +85,16 @@ class Window(models.Model):
         EXTENDED_HOURS = "extended_hours", _("延时服务窗口")
 
     service_centre = models.ForeignKey(
-        ServiceCentre, verbose_name=_("政务服务中心"), on_delete=models.PROTECT,
+        ServiceCentre,
+        verbose_name=_("政务服务中心"),
+        on_delete=models.PROTECT,
         related_name="windows",
     )
     number = models.CharField(_("窗口号"), max_length=20)
     name = models.CharField(_("名称"), max_length=100)
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices,
-                            default=Kind.COMPREHENSIVE)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=Kind.choices, default=Kind.COMPREHENSIVE
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 class HolidayNotice(models.Model):
     year = models.PositiveIntegerField(_("年度"), unique=True)
     is_confirmed = models.BooleanField(
-        _("已发布通知"), default=False,
+        _("已发布通知"),
+        default=False,
         help_text=_("国务院办公厅放假通知已发布；未发布的年度按暂定规则计算"),
     )
     papers = models.JSONField(_("通知链接"), default=list, blank=True)
@@ -34,8 +35,9 @@ class HolidayNotice(models.Model):
 
 
 class OfficialDay(models.Model):
-    notice = models.ForeignKey(HolidayNotice, on_delete=models.CASCADE, related_name="days",
-                               verbose_name=_("放假通知"))
+    notice = models.ForeignKey(
+        HolidayNotice, on_delete=models.CASCADE, related_name="days", verbose_name=_("放假通知")
+    )
     day = models.DateField(_("日期"), unique=True)
     is_day_off = models.BooleanField(_("放假"), help_text=_("否 = 调休上班"))
     name = models.CharField(_("节日"), max_length=50, blank=True)
@@ -51,7 +53,9 @@ class OfficialDay(models.Model):
 
 class LocalClosure(models.Model):
     service_centre = models.ForeignKey(
-        "org.ServiceCentre", on_delete=models.CASCADE, related_name="closures",
+        "org.ServiceCentre",
+        on_delete=models.CASCADE,
+        related_name="closures",
         verbose_name=_("政务服务中心"),
     )
     day = models.DateField(_("日期"))
@@ -62,8 +66,9 @@ class LocalClosure(models.Model):
         verbose_name_plural = _("本地闭厅日")
         ordering = ["day"]
         constraints = [
-            models.UniqueConstraint(fields=["service_centre", "day"],
-                                    name="workcalendar_closure_unique")
+            models.UniqueConstraint(
+                fields=["service_centre", "day"], name="workcalendar_closure_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -65,7 +65,10 @@ def holiday_notice_load(
     notice_changed = False
     if notice is None:
         notice = HolidayNotice.objects.create(
-            year=year, is_confirmed=confirmed, papers=papers, source=source,
+            year=year,
+            is_confirmed=confirmed,
+            papers=papers,
+            source=source,
             loaded_at=clock.now(),
         )
         notice_changed = True
@@ -77,7 +80,9 @@ def holiday_notice_load(
 
     existing = {row.day: row for row in OfficialDay.objects.filter(notice=notice)}
     other_notice_days = set(
-        OfficialDay.objects.filter(day__in=seen).exclude(notice=notice).values_list("day", flat=True)
+        OfficialDay.objects.filter(day__in=seen)
+        .exclude(notice=notice)
+        .values_list("day", flat=True)
     )
     if other_notice_days:
         first = min(other_notice_days)
@@ -86,8 +91,9 @@ def holiday_notice_load(
     for day in days:
         row = existing.pop(day.day, None)
         if row is None:
-            OfficialDay.objects.create(notice=notice, day=day.day, is_day_off=day.is_day_off,
-                                       name=day.name)
+            OfficialDay.objects.create(
+                notice=notice, day=day.day, is_day_off=day.is_day_off, name=day.name
+            )
             created += 1
         elif row.is_day_off != day.is_day_off or row.name != day.name:
             OfficialDay.objects.filter(pk=row.pk).update(is_day_off=day.is_day_off, name=day.name)
@@ -101,9 +107,17 @@ def holiday_notice_load(
     if notice_changed or created or updated or removed:
         _bump_revision()
         audit_record(
-            actor=actor, action="workcalendar.notice_load", obj=notice,
-            details={"year": year, "confirmed": confirmed, "created": created,
-                     "updated": updated, "removed": removed, "source": source},
+            actor=actor,
+            action="workcalendar.notice_load",
+            obj=notice,
+            details={
+                "year": year,
+                "confirmed": confirmed,
+                "created": created,
+                "updated": updated,
+                "removed": removed,
+                "source": source,
+            },
         )
     return result
 
@@ -118,13 +132,18 @@ def local_closure_add(
         raise ValidationFailed("请填写闭厅原因", field="reason")
     try:
         with transaction.atomic():
-            closure = LocalClosure.objects.create(service_centre=service_centre, day=day,
-                                                  reason=reason)
+            closure = LocalClosure.objects.create(
+                service_centre=service_centre, day=day, reason=reason
+            )
     except IntegrityError as exc:
         raise Conflict(f"{service_centre} 在 {day} 已登记闭厅", field="day") from exc
     _bump_revision()
-    audit_record(actor=actor, action="workcalendar.closure_add", obj=closure,
-                 details={"day": day.isoformat(), "reason": reason})
+    audit_record(
+        actor=actor,
+        action="workcalendar.closure_add",
+        obj=closure,
+        details={"day": day.isoformat(), "reason": reason},
+    )
     return closure
 
 
