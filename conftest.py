@@ -21,3 +21,61 @@ def holidays_loaded(db: Any) -> None:
         holiday_notice_load(
             document=json.loads(path.read_text(encoding="utf-8")), actor=None, source=path.name
         )
+
+
+# -- browser journeys ------------------------------------------------------------------------
+# Real headless Chromium from Debian's `chromium` package (.ci/run installs it); Playwright
+# drives it through executable_path, so no browser is ever downloaded.
+
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str | None:
+    import shutil
+
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    import os
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed; .ci/run must install the chromium package")
+        pytest.skip("Chromium not installed (apt-get install chromium) — browser journeys skipped")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
+    # test body are still synchronous, so allow them.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    manager = sync_playwright().start()
+    instance = manager.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+    yield instance
+    instance.close()
+    manager.stop()
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    """A fresh browser tab in the bureau's locale and time zone."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

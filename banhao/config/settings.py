@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "banhao.org",
     "banhao.workcalendar",
     "banhao.catalog",
+    "banhao.demo",
 ]
 
 MIDDLEWARE = [

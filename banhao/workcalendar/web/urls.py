@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from banhao.workcalendar.web import views
 
 app_name = "workcalendar"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.month, name="month"),
+]

@@ -1,0 +1,51 @@
+"""Load the demo data set. Idempotent: a second run changes nothing.
+
+Order: calendar notices → organisation → accounts → curated catalogue → the 1,135 real items.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from banhao.accounts.demo import demo_users_load
+from banhao.catalog.demo import demo_catalogue_load
+from banhao.catalog.services.importing import catalog_import_csv
+from banhao.org.demo import demo_organisation_load
+from banhao.workcalendar.services import holiday_notice_load
+
+
+class Command(BaseCommand):
+    help = "加载演示数据（工作日历、机构、演示账号、精选事项、1135 项真实事项），可重复执行"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--skip-real-items", action="store_true",
+                            help="不导入 data/service_items 中的真实事项（更快）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        data_dir = Path(settings.PRODUCT_DATA_DIR)
+        changed = 0
+        for path in sorted((data_dir / "holidays").glob("holiday-cn_*.json")):
+            result = holiday_notice_load(
+                document=json.loads(path.read_text(encoding="utf-8")), actor=None,
+                source=path.name,
+            )
+            changed += result.created + result.updated + result.removed
+        self.stdout.write(f"工作日历：{changed} 条变化")
+        centre = demo_organisation_load()
+        self.stdout.write(f"机构：{centre.name}")
+        users = demo_users_load(centre=centre)
+        self.stdout.write(f"演示账号：新增 {users}")
+        curated = demo_catalogue_load(actor=None)
+        self.stdout.write(f"精选事项：新增或更新 {curated}")
+        if not options["skip_real_items"]:
+            report = catalog_import_csv(
+                file=data_dir / "service_items" / "service_items.csv", actor=None,
+                source="data/service_items/service_items.csv",
+            )
+            self.stdout.write(f"真实事项：{report.summary_zh()}")
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪"))
