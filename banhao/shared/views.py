@@ -5,10 +5,49 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from banhao.catalog.choices import LimitUnit, ThemeAudience, time_limit_label
+from banhao.catalog.selectors import (
+    department_list_with_counts,
+    item_type_counts,
+    theme_list,
+    version_list_in_force,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """Entry page: search, themes, departments, item types and 热门事项.
+
+    热门事项 are the curated, fully described demo items (``data_source == "demo"``, see
+    ``banhao.catalog.demo``) in force today.
+    """
+    themes = [theme for theme in theme_list() if theme.item_count]  # type: ignore[attr-defined]
+    types = item_type_counts()
+    departments = sorted(
+        (d for d in department_list_with_counts() if d.item_count),  # type: ignore[attr-defined]
+        key=lambda d: (-d.item_count, d.sort_order, d.name),  # type: ignore[attr-defined]
+    )[:8]
+    popular = []
+    for version in (
+        version_list_in_force()
+        .filter(data_source="demo")
+        .select_related("item", "item__department")
+        .order_by("item__code")[:9]
+    ):
+        promise = time_limit_label(version.promised_limit_amount, version.promised_limit_unit)
+        if promise and version.promised_limit_unit != LimitUnit.IMMEDIATE:
+            promise = _("承诺 %(limit)s") % {"limit": promise}
+        popular.append((version, promise))
+    context = {
+        "person_themes": [t for t in themes if t.audience == ThemeAudience.PERSON],
+        "legal_person_themes": [t for t in themes if t.audience == ThemeAudience.LEGAL_PERSON],
+        "item_types": types,
+        "total_items": sum(row.count for row in types),
+        "departments": departments,
+        "popular": popular,
+    }
+    return render(request, "home.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
