@@ -33,14 +33,24 @@ class DemoUser:
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "系统管理员", User.Kind.STAFF, (Role.ADMIN,), is_superuser=True),
     DemoUser("zhangsan", "张三", User.Kind.PERSON, (Role.APPLICANT,)),
-    DemoUser("qiye", "邹平市鲁信建设工程有限公司", User.Kind.COMPANY, (Role.APPLICANT,),
-             organisation_code=DEMO_COMPANY_CODE),
+    DemoUser(
+        "qiye",
+        "邹平市鲁信建设工程有限公司",
+        User.Kind.COMPANY,
+        (Role.APPLICANT,),
+        organisation_code=DEMO_COMPANY_CODE,
+    ),
     DemoUser("chuangkou", "李窗口", User.Kind.STAFF, (Role.WINDOW_CLERK,), window="A01"),
     DemoUser("zhujian", "王住建", User.Kind.STAFF, (Role.REVIEWER,), department=org_demo.HOUSING),
     DemoUser("ziran", "赵规划", User.Kind.STAFF, (Role.REVIEWER,), department=org_demo.PLANNING),
     DemoUser("xiaofang", "孙消防", User.Kind.STAFF, (Role.REVIEWER,), department=org_demo.FIRE),
-    DemoUser("shenpi", "周审批", User.Kind.STAFF, (Role.APPROVER,),
-             department=org_demo.INVESTMENT_SECTION),
+    DemoUser(
+        "shenpi",
+        "周审批",
+        User.Kind.STAFF,
+        (Role.APPROVER,),
+        department=org_demo.INVESTMENT_SECTION,
+    ),
     DemoUser("bangban", "吴帮办", User.Kind.STAFF, (Role.HELPER,), window="C01"),
     DemoUser("lingdao", "郑局长", User.Kind.STAFF, (Role.LEADER,)),
 )

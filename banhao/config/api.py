@@ -65,8 +65,7 @@ api = NinjaAPI(
     title="办好 Banhao API",
     version="1",
     description=(
-        "一网通办平台接口。错误统一返回 "
-        '`{"error": {"code", "message", "field", "details"}}`。'
+        '一网通办平台接口。错误统一返回 `{"error": {"code", "message", "field", "details"}}`。'
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -23,15 +23,19 @@ class Command(BaseCommand):
     help = "加载演示数据（工作日历、机构、演示账号、精选事项、1135 项真实事项），可重复执行"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--skip-real-items", action="store_true",
-                            help="不导入 data/service_items 中的真实事项（更快）")
+        parser.add_argument(
+            "--skip-real-items",
+            action="store_true",
+            help="不导入 data/service_items 中的真实事项（更快）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         data_dir = Path(settings.PRODUCT_DATA_DIR)
         changed = 0
         for path in sorted((data_dir / "holidays").glob("holiday-cn_*.json")):
             result = holiday_notice_load(
-                document=json.loads(path.read_text(encoding="utf-8")), actor=None,
+                document=json.loads(path.read_text(encoding="utf-8")),
+                actor=None,
                 source=path.name,
             )
             changed += result.created + result.updated + result.removed
@@ -44,7 +48,8 @@ class Command(BaseCommand):
         self.stdout.write(f"精选事项：新增或更新 {curated}")
         if not options["skip_real_items"]:
             report = catalog_import_csv(
-                file=data_dir / "service_items" / "service_items.csv", actor=None,
+                file=data_dir / "service_items" / "service_items.csv",
+                actor=None,
                 source="data/service_items/service_items.csv",
             )
             self.stdout.write(f"真实事项：{report.summary_zh()}")

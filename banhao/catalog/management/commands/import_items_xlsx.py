@@ -1,0 +1,55 @@
+"""``manage.py import_items_xlsx IN.xlsx [--dry-run]``: import the Excel template."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from banhao.catalog.services import catalog_import_xlsx
+from banhao.shared.errors import BanhaoError
+
+
+class Command(BaseCommand):
+    help = "导入事项 Excel 模板（工作表“事项”“材料”，见 docs/catalogue.md）。有任何错误则不写入。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="Excel 文件路径（.xlsx）")
+        parser.add_argument("--dry-run", action="store_true", help="只校验并统计，不写入")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: str = options["path"]
+        started = time.monotonic()
+        bar: tqdm[Any] | None = None
+
+        def on_parsed(total: int) -> None:
+            nonlocal bar
+            bar = tqdm(total=total, file=sys.stderr, unit="项", desc="导入事项", leave=False)
+
+        def progress(n: int) -> None:
+            if bar is not None:
+                bar.update(n)
+
+        try:
+            report = catalog_import_xlsx(
+                file=path,
+                actor=None,
+                dry_run=options["dry_run"],
+                source=path,
+                progress=progress,
+                on_parsed=on_parsed,
+            )
+        except FileNotFoundError as exc:
+            raise CommandError(f"找不到文件：{path}") from exc
+        except BanhaoError as exc:
+            raise CommandError(exc.message) from exc
+        finally:
+            if bar is not None:
+                bar.close()
+        for note in report.notes_zh():
+            self.stdout.write(note)
+        self.stdout.write(report.summary_zh())
+        self.stderr.write(f"用时 {time.monotonic() - started:.1f} 秒")
