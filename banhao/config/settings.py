@@ -106,6 +106,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database lives in DATA_DIR, which a fresh clone does not have yet.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout so that the embedded database copes with a web server and a
     # management command at the same time.
     DATABASES["default"]["OPTIONS"] = {
