@@ -12,6 +12,15 @@ ROOT = Path(__file__).resolve().parent
 SHIPPED_HOLIDAYS = sorted((ROOT / "data" / "holidays").glob("holiday-cn_*.json"))
 
 
+def pytest_configure(config: Any) -> None:
+    """Tests hash passwords with a fast hasher; real hashing strength is not under test here."""
+    if not config.pluginmanager.hasplugin("django"):
+        return  # core-only runs (-p no:django) have no Django settings
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def holidays_loaded(db: Any) -> None:
     """The calendar table filled from the notices shipped in data/holidays/."""

@@ -87,6 +87,13 @@ class CalendarError(ValueError):
     """Bad input to calendar arithmetic (negative counts and the like)."""
 
 
+def _next_day(day: dt.date) -> dt.date:
+    try:
+        return day + ONE_DAY
+    except OverflowError as exc:
+        raise CalendarError("日期超出可计算范围") from exc
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """An immutable working-day calendar.
@@ -158,7 +165,7 @@ class WorkCalendar:
         provisional = False
         remaining = days
         while remaining > 0:
-            current += ONE_DAY
+            current = _next_day(current)
             info = self.day_info(current)
             provisional = provisional or info.is_provisional
             if info.is_working_day:
@@ -170,7 +177,10 @@ class WorkCalendar:
         working day ends on the next working day (民法典 Art.203)."""
         if days < 0:
             raise CalendarError(f"天数不能为负数：{days}")
-        end = start + dt.timedelta(days=days)
+        try:
+            end = start + dt.timedelta(days=days)
+        except OverflowError as exc:
+            raise CalendarError("日期超出可计算范围") from exc
         info = self.day_info(end)
         provisional = info.is_provisional
         if days > 0 and not info.is_working_day:
@@ -183,7 +193,7 @@ class WorkCalendar:
         info = self.day_info(day)
         provisional = info.is_provisional
         while not info.is_working_day:
-            day += ONE_DAY
+            day = _next_day(day)
             info = self.day_info(day)
             provisional = provisional or info.is_provisional
         return WorkdayResult(day, provisional)

@@ -41,6 +41,7 @@ _MESSAGES = {
     "less_than": "必须小于 {lt}",
     "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD",
     "date_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期格式不正确，应为 YYYY-MM-DD",
     "date_type": "日期格式不正确，应为 YYYY-MM-DD",
     "datetime_parsing": "时间格式不正确，应为 ISO 8601",
     "enum": "取值不在允许范围内：{expected}",

@@ -17,7 +17,12 @@ router = Router(tags=["工作日历"])
 
 class WorkdaysQuery(Schema):
     start: dt.date = Field(
-        ..., alias="from", description="起算日期（不计入）", examples=["2026-02-13"]
+        ...,
+        alias="from",
+        description="起算日期（不计入），2000-01-01 至 2100-12-31",
+        ge=dt.date(2000, 1, 1),
+        le=dt.date(2100, 12, 31),
+        examples=["2026-02-13"],
     )
     days: int = Field(..., ge=0, le=3650, description="工作日数", examples=[1])
     centre: str | None = Field(
@@ -66,7 +71,7 @@ def workdays(request: HttpRequest, query: Query[WorkdaysQuery]) -> WorkdaysOut:
     calendar = work_calendar(service_centre_id=_centre_id(query.centre))
     try:
         result = calendar.add_working_days(query.start, query.days)
-    except CalendarError as exc:  # pragma: no cover - the schema already refuses negatives
+    except CalendarError as exc:  # pragma: no cover - the schema bounds dates and counts
         raise ValidationFailed(str(exc), field="days") from exc
     info = calendar.day_info(result.day)
     return WorkdaysOut(

@@ -41,7 +41,8 @@ def holiday_notice_load(
 
     Idempotent: loading the same notice again changes nothing. Loading a newer version of a
     year's notice replaces that year's entries. A notice without papers is stored as
-    provisional (暂定). Raises ``ValidationFailed`` for malformed documents; nothing is
+    provisional (暂定) and never replaces a confirmed one (``Conflict``, code
+    ``notice_downgrade``). Raises ``ValidationFailed`` for malformed documents; nothing is
     written then.
     """
     try:
@@ -72,6 +73,11 @@ def holiday_notice_load(
             loaded_at=clock.now(),
         )
         notice_changed = True
+    elif notice.is_confirmed and not confirmed:
+        raise Conflict(
+            f"{year} 年已有已发布的放假通知，不能用未附通知的暂定文件覆盖",
+            code="notice_downgrade",
+        )
     elif notice.is_confirmed != confirmed or notice.papers != papers:
         HolidayNotice.objects.filter(pk=notice.pk).update(
             is_confirmed=confirmed, papers=papers, source=source, loaded_at=clock.now()

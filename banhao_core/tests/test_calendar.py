@@ -314,3 +314,10 @@ def test_working_days_between_is_additive(
         middle, last
     )
     assert calendar.working_days_between(last, first) == -total
+
+
+def test_arithmetic_at_the_end_of_time_is_a_clear_error(calendar: WorkCalendar) -> None:
+    with pytest.raises(CalendarError, match="超出"):
+        calendar.add_working_days(dt.date(9999, 12, 30), 5)
+    with pytest.raises(CalendarError, match="超出"):
+        calendar.add_natural_days(dt.date(9999, 12, 30), 5)

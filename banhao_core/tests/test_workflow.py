@@ -280,6 +280,13 @@ def guard_case(
 R = RefusalCode
 GUARD_CASES: list[pytest.ParameterSet] = [
     guard_case(
+        "correction_not_yet_issued",
+        S.RECEIVED,
+        C.REQUEST_CORRECTION,
+        R.CORRECTION_ALREADY_ISSUED,
+        snapshot={"correction_notices_issued": 1},
+    ),
+    guard_case(
         "correction_period_open",
         S.RECEIVED,
         C.REQUEST_CORRECTION,
@@ -621,6 +628,14 @@ def test_correction_round_trip() -> None:
     assert case.state is S.RECEIVED
     assert resubmitted.clock is ClockEffect.NONE
     assert national_status_code(case.state, resumed=True) == 7
+
+    # Still short after the resubmission: no second notice (一次告知), only 不予受理.
+    after = dataclasses.replace(case, correction_notices_issued=1)
+    refused(
+        decide(after, C.REQUEST_CORRECTION, CLERK, CommandParams(materials=("照片",)), now=NOW),
+        RefusalCode.CORRECTION_ALREADY_ISSUED,
+    )
+    assert C.REQUEST_CORRECTION not in allowed_commands(after, CLERK)
 
     acceptance, case = apply(case, C.ACCEPT, CLERK)
     assert case.state is S.ACCEPTED

@@ -73,6 +73,19 @@ def correction_period_open(snapshot: CaseSnapshot, params: CommandParams) -> Ref
     )
 
 
+@guard("补正告知只发一次", uses_params=False)
+def correction_not_yet_issued(snapshot: CaseSnapshot, params: CommandParams) -> Refused | None:
+    """行政许可法 第32条 ¶1(4): 一次告知 — one notice listing everything; after a resubmission
+    that still falls short, the application is refused (不予受理, 未按要求补正)."""
+    if snapshot.correction_notices_issued == 0:
+        return None
+    return Refused(
+        RefusalCode.CORRECTION_ALREADY_ISSUED,
+        "本申请已发过补正告知，补正告知应一次性告知（行政许可法第32条）；"
+        "补正后仍不符合要求的，请作出不予受理决定",
+    )
+
+
 @guard("一次性列明需补正的全部内容")
 def correction_items_listed(snapshot: CaseSnapshot, params: CommandParams) -> Refused | None:
     """行政许可法 第32条 ¶1(4): 一次告知申请人需要补正的全部内容."""

@@ -21,6 +21,7 @@ class RefusalCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     CORRECTION_ITEMS_REQUIRED = "correction_items_required"
     CORRECTION_PERIOD_EXPIRED = "correction_period_expired"
+    CORRECTION_ALREADY_ISSUED = "correction_already_issued"
     GROUND_REQUIRED = "ground_required"
     REFERRAL_REQUIRED = "referral_required"
     KEY_MATERIALS_MISSING = "key_materials_missing"

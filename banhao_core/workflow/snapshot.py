@@ -33,9 +33,9 @@ class CaseSnapshot:
     * ``review``: the parallel review outcome, ``None`` until review tasks exist.
     * ``decision``: the licensing decision once made (kept through delivery and closing).
 
-    The one-time nature of the 补正 notice (Art.32) needs no counter: a notice can only be
-    issued from RECEIVED, which the case leaves by issuing it, so a second notice needs a
-    resubmission first.
+    * ``correction_notices_issued``: 补正 notices already issued for this application. The
+      notice is one-time (Art.32 一次告知): after a resubmission that still falls short the
+      window refuses acceptance (ground 未按要求补正) instead of asking again.
     """
 
     state: CaseState
@@ -46,6 +46,7 @@ class CaseSnapshot:
     applicant_credit_restricted: bool = False
     accepted_with_tolerance: bool = False
     correction_period_expired: bool = False
+    correction_notices_issued: int = 0
     review: ReviewOutcome | None = None
     extended_working_days: int = 0
     max_extension_working_days: int = DEFAULT_MAX_EXTENSION_WORKING_DAYS

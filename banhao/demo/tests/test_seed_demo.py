@@ -41,3 +41,19 @@ def test_demo_accounts_can_log_in(client: Client) -> None:
     response = client.post("/accounts/login/", {"username": "zhangsan", "password": "wrong"})
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode() or "正确" in response.content.decode()
+
+
+def test_seed_demo_keeps_a_year_the_bureau_confirmed() -> None:
+    from banhao.workcalendar.models import HolidayNotice
+    from banhao.workcalendar.services import holiday_notice_load
+
+    doc = {
+        "year": 2027,
+        "papers": ["https://www.gov.cn/x"],
+        "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": True}],
+    }
+    holiday_notice_load(document=doc, actor=None)
+    out = StringIO()
+    call_command("seed_demo", "--skip-real-items", stdout=out)
+    assert "已跳过 holiday-cn_2027.json" in out.getvalue()
+    assert HolidayNotice.objects.get(year=2027).is_confirmed

@@ -172,3 +172,46 @@ def test_admin_can_upload_a_new_year_notice(
         response = client.post("/admin/workcalendar/holidaynotice/upload/", {"file": handle})
     assert response.status_code == 200
     assert "顶层必须是对象" in response.content.decode()
+
+
+def test_seed_and_shipped_loads_keep_a_confirmed_year(holidays_loaded: None) -> None:
+    from banhao.workcalendar.services import holiday_notice_load
+
+    doc = {
+        "year": 2027,
+        "papers": ["https://www.gov.cn/x"],
+        "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": True}],
+    }
+    holiday_notice_load(document=doc, actor=None)
+    output = run("load_holidays", "--shipped")
+    assert "已跳过 holiday-cn_2027.json" in output
+    assert HolidayNotice.objects.get(year=2027).is_confirmed
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=9999-12-30&days=5", "from"),
+        ("from=1999-12-31&days=1", "from"),
+        ("from=20260213&days=1", "from"),
+    ],
+)
+def test_workdays_api_bounds_dates(
+    holidays_loaded: None, client: Client, query: str, field: str
+) -> None:
+    response = client.get(f"/api/v1/calendar/workdays?{query}")
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["field"] == field
+    assert "日期" in error["details"]["errors"][0]["message"] or "不能" in error["message"]
+
+
+def test_workdays_command_bounds_dates(holidays_loaded: None) -> None:
+    with pytest.raises(CommandError, match="日期超出范围"):
+        run("workdays", "--from", "9999-12-30", "--add", "5")
+
+
+def test_calendar_page_explains_an_unknown_centre(holidays_loaded: None, client: Client) -> None:
+    response = client.get("/calendar/?year=2026&month=10&centre=nope")
+    assert response.status_code == 200
+    assert "找不到政务服务中心" in response.content.decode()

@@ -127,3 +127,12 @@ def test_local_closures_are_per_centre_and_audited(holidays_loaded: None) -> Non
 
     local_closure_remove(closure=closure, actor=None)
     assert work_calendar(service_centre_id=centre.pk).is_working_day(D("2026-03-09"))
+
+
+def test_a_confirmed_notice_is_never_replaced_by_a_provisional_file(holidays_loaded: None) -> None:
+    holiday_notice_load(document=notice(2027, [("2027-02-08", True)]), actor=None)
+    with pytest.raises(Conflict) as info:
+        holiday_notice_load(document=notice(2027, [], papers=False), actor=None)
+    assert info.value.code == "notice_downgrade"
+    assert HolidayNotice.objects.get(year=2027).is_confirmed
+    assert not work_calendar().is_working_day(D("2027-02-08"))

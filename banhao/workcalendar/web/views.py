@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as std_calendar
 import datetime as dt
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -39,6 +40,8 @@ def month(request: HttpRequest) -> HttpResponse:
     centre_code = request.GET.get("centre")
     if centre_code:
         centre = ServiceCentre.objects.filter(code=centre_code).first()
+        if centre is None:
+            messages.warning(request, f"找不到政务服务中心「{centre_code}」，显示全国通用日历")
     calendar = work_calendar(service_centre_id=centre.pk if centre else None)
     weeks: list[list[tuple[DayInfo, str] | None]] = []
     for week in std_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month_no):

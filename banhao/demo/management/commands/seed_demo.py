@@ -16,6 +16,7 @@ from banhao.accounts.demo import demo_users_load
 from banhao.catalog.demo import demo_catalogue_load
 from banhao.catalog.services.importing import catalog_import_csv
 from banhao.org.demo import demo_organisation_load
+from banhao.shared.errors import Conflict
 from banhao.workcalendar.services import holiday_notice_load
 
 
@@ -33,11 +34,16 @@ class Command(BaseCommand):
         data_dir = Path(settings.PRODUCT_DATA_DIR)
         changed = 0
         for path in sorted((data_dir / "holidays").glob("holiday-cn_*.json")):
-            result = holiday_notice_load(
-                document=json.loads(path.read_text(encoding="utf-8")),
-                actor=None,
-                source=path.name,
-            )
+            try:
+                result = holiday_notice_load(
+                    document=json.loads(path.read_text(encoding="utf-8")),
+                    actor=None,
+                    source=path.name,
+                )
+            except Conflict as exc:
+                # A year the bureau has since confirmed keeps its notice.
+                self.stdout.write(f"{exc.message}，已跳过 {path.name}")
+                continue
             changed += result.created + result.updated + result.removed
         self.stdout.write(f"工作日历：{changed} 条变化")
         centre = demo_organisation_load()

@@ -46,6 +46,9 @@ class Command(BaseCommand):
             try:
                 result = holiday_notice_load(document=document, actor=None, source=path.name)
             except BanhaoError as exc:
+                if exc.code == "notice_downgrade" and options["shipped"]:
+                    self.stdout.write(f"{exc.message}，已跳过 {path.name}")
+                    continue
                 raise CommandError(f"{path}：{exc.message}") from exc
             state = "已发布" if result.is_confirmed else "未发布通知（暂定）"
             self.stdout.write(

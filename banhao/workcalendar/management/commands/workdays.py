@@ -31,11 +31,14 @@ KIND_LABELS = {
 
 def parse_iso_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(
             f"日期格式不正确：{value!r}，请使用 YYYY-MM-DD，例如 2026-02-13"
         ) from exc
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
+        raise CommandError(f"日期超出范围：{value}，应在 2000-01-01 至 2100-12-31 之间")
+    return day
 
 
 class Command(BaseCommand):
