@@ -1,6 +1,7 @@
 # Banhao — every task has one entry point here.
 #   make demo   venv + install + migrate + demo data + serve on http://127.0.0.1:8000 (SQLite)
 #   make test   venv + test dependencies + lint/type/import checks + the whole test suite
+#   make worker the background job worker and the periodic-job runner (Ctrl+C stops both)
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -10,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo serve migrate seed test test-postgres check lint format typecheck imports \
+.PHONY: demo serve worker migrate seed test test-postgres check lint format typecheck imports \
         migrations-check pytest clean help
 
 help:
@@ -34,9 +35,21 @@ migrate: $(VENV)/.base-installed
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# The job worker and the periodic-job runner run in the background while runserver runs; the
+# trap stops them when runserver exits (Ctrl+C).
 demo: seed
 	@echo "办好 Banhao: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
+	@trap 'kill $$worker $$periodic 2>/dev/null; wait' EXIT; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py run_periodic & periodic=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Background jobs (docs/adr/0005-job-queue.md): db_worker runs queued tasks, run_periodic
+# enqueues the registered periodic ones. Production runs these two as services instead.
+worker: migrate
+	@trap 'kill $$periodic 2>/dev/null; wait' EXIT; \
+	$(PY) manage.py run_periodic & periodic=$$!; \
+	$(PY) manage.py db_worker --no-reload
 
 serve: $(VENV)/.base-installed
 	$(PY) manage.py runserver $(HOST):$(PORT)

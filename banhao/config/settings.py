@@ -65,7 +65,11 @@ INSTALLED_APPS = [
     "banhao.org",
     "banhao.workcalendar",
     "banhao.catalog",
+    "banhao.cases",
     "banhao.demo",
+    "banhao.notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -162,3 +166,16 @@ BANHAO_LIGHT_MIN_WORKING_DAYS = int(os.environ.get("BANHAO_LIGHT_MIN_WORKING_DAY
 BANHAO_LIGHT_FRACTION_PERCENT = int(os.environ.get("BANHAO_LIGHT_FRACTION_PERCENT", "20"))
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# Background jobs (docs/adr/0005-job-queue.md): Django's tasks framework through the
+# django-tasks backport. The default backend keeps jobs as rows in our own database and
+# `manage.py db_worker` runs them (`manage.py run_periodic` enqueues the periodic ones).
+# BANHAO_TASKS_BACKEND swaps the backend by dotted path without a code change.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("BANHAO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    },
+}
+
+# Uploaded material files: size limit per file (MB).
+BANHAO_MAX_UPLOAD_MB = int(os.environ.get("BANHAO_MAX_UPLOAD_MB", "10"))

@@ -25,18 +25,20 @@ def row_counts() -> dict[str, int]:
 
 def test_seed_demo_is_idempotent_and_complete() -> None:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--cases", "20", stdout=out)
     assert "新增 1135" in out.getvalue()
     first = row_counts()
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--cases", "20", stdout=StringIO())
     assert row_counts() == first
-    assert User.objects.count() == len(DEMO_USERS)
+    assert User.objects.filter(username__in=[u.username for u in DEMO_USERS]).count() == len(
+        DEMO_USERS
+    )
     assert User.objects.get(username="zhujian").has_role(Role.REVIEWER)
     assert User.objects.get(username="admin").is_superuser
 
 
 def test_demo_accounts_can_log_in(client: Client) -> None:
-    call_command("seed_demo", "--skip-real-items", stdout=StringIO())
+    call_command("seed_demo", "--skip-real-items", "--skip-cases", stdout=StringIO())
     assert client.login(username="chuangkou", password=DEMO_PASSWORD)
     response = client.post("/accounts/login/", {"username": "zhangsan", "password": "wrong"})
     assert response.status_code == 200
@@ -54,6 +56,6 @@ def test_seed_demo_keeps_a_year_the_bureau_confirmed() -> None:
     }
     holiday_notice_load(document=doc, actor=None)
     out = StringIO()
-    call_command("seed_demo", "--skip-real-items", stdout=out)
+    call_command("seed_demo", "--skip-real-items", "--skip-cases", stdout=out)
     assert "已跳过 holiday-cn_2027.json" in out.getvalue()
     assert HolidayNotice.objects.get(year=2027).is_confirmed

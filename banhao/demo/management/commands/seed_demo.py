@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from banhao.accounts.demo import demo_users_load
+from banhao.cases.demo import demo_cases_load
 from banhao.catalog.demo import demo_catalogue_load
 from banhao.catalog.services.importing import catalog_import_csv
 from banhao.org.demo import demo_organisation_load
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             action="store_true",
             help="不导入 data/service_items 中的真实事项（更快）",
         )
+        parser.add_argument("--cases", type=int, default=200, help="演示办件数量（默认 200）")
+        parser.add_argument("--skip-cases", action="store_true", help="不生成演示办件")
 
     def handle(self, *args: Any, **options: Any) -> None:
         data_dir = Path(settings.PRODUCT_DATA_DIR)
@@ -59,4 +62,7 @@ class Command(BaseCommand):
                 source="data/service_items/service_items.csv",
             )
             self.stdout.write(f"真实事项：{report.summary_zh()}")
+        if not options["skip_cases"]:
+            cases = demo_cases_load(count=options["cases"])
+            self.stdout.write(f"演示办件：新增 {cases}")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪"))

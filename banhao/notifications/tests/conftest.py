@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from banhao.accounts.models import User
+
+
+@pytest.fixture
+def applicant(db: None) -> User:
+    return User.objects.create_user(
+        username="zhangsan",
+        email="zhangsan@example.com",
+        display_name="张三",
+        kind=User.Kind.PERSON,
+    )
+
+
+@pytest.fixture
+def other_user(db: None) -> User:
+    return User.objects.create_user(username="lisi", display_name="李四")
+
+
+@pytest.fixture
+def mobile_13812345678(monkeypatch: pytest.MonkeyPatch) -> str:
+    """accounts.User has no mobile field yet: give every account this number."""
+    from banhao.notifications import senders
+
+    monkeypatch.setattr(User, senders.MOBILE_ATTRIBUTE, "13812345678", raising=False)
+    return "13812345678"
