@@ -121,6 +121,10 @@ class Case(models.Model):
     legal_due = models.DateField(_("法定办结日期"), null=True, blank=True)
     due_is_provisional = models.BooleanField(_("到期日暂定"), default=False)
     extended_working_days = models.PositiveIntegerField(_("已延长工作日"), default=0)
+    # Calendar revision the due dates were computed with (the sweep recomputes on change).
+    clock_revision = models.PositiveBigIntegerField(_("计算所用日历版本"), default=0)
+    # The last timeliness signal raised by the deadline sweep: "", "yellow" 预警, "red" 超期.
+    alert_level = models.CharField(_("预警级别"), max_length=10, blank=True)
     # Decision and delivery (GB/T 39046 6.5)
     decision = models.CharField(_("决定"), max_length=10, blank=True)
     decision_reason = models.TextField(_("决定理由"), blank=True)

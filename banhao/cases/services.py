@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -43,7 +44,7 @@ from banhao.catalog.models import Material, ServiceItemVersion
 from banhao.org.models import Department, ServiceCentre, Window
 from banhao.shared import clock
 from banhao.shared.errors import Conflict, NotFound, ValidationFailed
-from banhao.workcalendar.selectors import work_calendar
+from banhao.workcalendar.selectors import current_revision, work_calendar
 from banhao_core.identifiers import IdentifierError, validate_credit_code, validate_resident_id
 from banhao_core.situations import (
     SituationAnswerError,
@@ -107,7 +108,8 @@ def _document_number(kind: str, now: dt.datetime) -> str:
     """文书编号 such as 邹审服受字〔2026〕第000123号 (kind: 受 / 补 / 不受)."""
     year = local_date(now).year
     seq = _next_number(f"doc:{kind}:{year}")
-    return f"审服{kind}字〔{year}〕第{seq:06d}号"
+    prefix = getattr(settings, "BANHAO_DOCUMENT_PREFIX", "")
+    return f"{prefix}审服{kind}字〔{year}〕第{seq:06d}号"
 
 
 def _lock(case: Case, expected_version: int | None) -> Case:
@@ -182,6 +184,7 @@ def _recompute_clock(case: Case) -> None:
     case.promised_due = status.promised_due
     case.legal_due = status.legal_due
     case.due_is_provisional = status.is_provisional
+    case.clock_revision = current_revision()
     ReviewTask.objects.filter(case=case).update(due=status.promised_due)
 
 
@@ -237,7 +240,48 @@ def _transition(
             **(audit_details or {}),
         },
     )
+    _notify_applicant(locked, command, actor)
     return locked
+
+
+#: What the applicant is told after a command (title, body); others are silent.
+APPLICANT_MESSAGES: dict[Command, tuple[str, str]] = {
+    Command.RECEIVE: ("申请已接件", "您的申请已被窗口接收，正在审核材料。"),
+    Command.REQUEST_CORRECTION: (
+        "请补正材料",
+        "您的申请需要补正材料，请查看补正告知并按要求补正。",
+    ),
+    Command.REFUSE_ACCEPTANCE: ("申请不予受理", "您的申请不予受理，请查看不予受理通知书。"),
+    Command.ACCEPT: ("申请已受理", "您的申请已受理，可下载受理通知书并随时查看办理进度。"),
+    Command.START_SPECIAL_PROCEDURE: (
+        "进入特别程序",
+        "您的办件进入特别程序，所需时间不计入办理时限。",
+    ),
+    Command.END_SPECIAL_PROCEDURE: ("特别程序结束", "特别程序已结束，办件继续审查。"),
+    Command.EXTEND: ("审批期限延长", "经负责人批准，您的办件审批期限已依法延长。"),
+    Command.DECIDE_APPROVE: ("准予许可", "您的申请已获准予许可。"),
+    Command.DECIDE_REJECT: ("不予许可", "您的申请不予许可，请查看决定理由及救济途径。"),
+    Command.START_DELIVERY: ("结果送达", "办理结果正在送达，请按选定方式领取。"),
+    Command.CLOSE: ("办件已办结", "您的办件已办结，欢迎对本次服务进行评价。"),
+}
+
+
+def _notify_applicant(case: Case, command: Command, actor: User | None) -> None:
+    """Tell the applicant (if they have an account) what happened; delivered after commit."""
+    message = APPLICANT_MESSAGES.get(command)
+    if message is None or case.applicant_id is None or case.applicant == actor:
+        return
+    from banhao.notifications.services import notification_send
+
+    title, body = message
+    notification_send(
+        recipient=case.applicant,  # type: ignore[arg-type]
+        title=f"{title}：{case.item_version.name}",
+        body=f"{body}办件编号 {case.number}。",
+        link=f"/cases/{case.number}/",
+        case_number=case.number,
+        actor=actor,
+    )
 
 
 # -- creating applications ------------------------------------------------------------------
@@ -1043,3 +1087,78 @@ def case_withdraw(
             field_for_refusal="reason",
             apply=apply,
         )
+
+
+# -- background: the deadline sweep --------------------------------------------------------
+
+SWEEP_STATES = ("accepted", "in_progress", "special_procedure")
+ALERT_TITLES = {"yellow": "办件临近期限（预警）", "red": "办件已超期（超时）"}
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    recomputed: int
+    alerted: int
+
+
+def case_deadline_sweep(*, batch_size: int = 500) -> SweepReport:
+    """Recompute due dates computed with an older calendar (e.g. a new year's notice turned
+    暂定 dates into confirmed ones) and raise each 预警 / 超期 signal once (domain.md §9):
+    an event on the case and a notification to the reviewers of its open tasks."""
+    from banhao.cases.selectors import case_clock_status
+    from banhao.notifications.services import notification_send
+
+    revision = current_revision()
+    recomputed = alerted = 0
+    stale = Case.objects.filter(state__in=SWEEP_STATES).exclude(clock_revision=revision)
+    for pk in list(stale.values_list("pk", flat=True)[:batch_size]):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().select_related("item_version").get(pk=pk)
+            _recompute_clock(case)
+            case.save(
+                update_fields=["promised_due", "legal_due", "due_is_provisional", "clock_revision"]
+            )
+            recomputed += 1
+    candidates = Case.objects.filter(state__in=SWEEP_STATES).exclude(alert_level="red")
+    for case in candidates.select_related("item_version", "service_centre").iterator():
+        status = case_clock_status(case=case)
+        if status is None or status.light is None or status.light.value not in ALERT_TITLES:
+            continue
+        level = status.light.value
+        if level == case.alert_level:
+            continue
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if locked.alert_level == level:
+                continue
+            locked.alert_level = level
+            locked.save(update_fields=["alert_level"])
+            title = ALERT_TITLES[level]
+            _write_event(
+                locked,
+                None,
+                actor=None,
+                kind=f"alert_{level}",
+                action="other",
+                step_name=title,
+                details={
+                    "promised_due": str(status.promised_due),
+                    "remaining_working_days": status.remaining_working_days,
+                },
+            )
+            reviewers = User.objects.filter(
+                department__review_tasks__case=locked,
+                department__review_tasks__state=ReviewTaskState.PENDING.value,
+                groups__name=UserRole.REVIEWER.value,
+                is_active=True,
+            ).distinct()
+            for reviewer in reviewers:
+                notification_send(
+                    recipient=reviewer,
+                    title=f"{title}：{case.item_version.name}",
+                    body=f"办件 {case.number} 承诺办结日期 {status.promised_due}，请及时办理。",
+                    link=f"/cases/staff/case/{case.number}/",
+                    case_number=case.number,
+                )
+            alerted += 1
+    return SweepReport(recomputed=recomputed, alerted=alerted)

@@ -9,6 +9,10 @@
 | BANHAO_ALLOWED_HOSTS | 127.0.0.1,localhost | comma-separated |
 | BANHAO_TIME_ZONE | Asia/Shanghai | the bureau's time zone; every time shown uses it |
 | BANHAO_DATA_DIR | <repo>/var | uploads and the SQLite file |
+| BANHAO_BUREAU_NAME | 邹平市行政审批服务局 | the bureau on every page and notice |
+| BANHAO_RECONSIDERATION_BODY | 邹平市人民政府 | 行政复议机关 named in refusals |
+| BANHAO_TASKS_BACKEND | django_tasks_db.DatabaseBackend | the job queue backend (ADR 0005) |
+| BANHAO_MAX_UPLOAD_MB | 10 | size limit of one uploaded material file |
 """
 
 from __future__ import annotations
@@ -176,6 +180,11 @@ TASKS = {
         "BACKEND": os.environ.get("BANHAO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     },
 }
+
+BANHAO_BUREAU_NAME = os.environ.get("BANHAO_BUREAU_NAME", "邹平市行政审批服务局")
+BANHAO_RECONSIDERATION_BODY = os.environ.get("BANHAO_RECONSIDERATION_BODY", "邹平市人民政府")
+# 文书编号 prefix (机关代字), e.g. 邹 → 邹审服受字〔2026〕第000123号.
+BANHAO_DOCUMENT_PREFIX = os.environ.get("BANHAO_DOCUMENT_PREFIX", "邹")
 
 # Uploaded material files: size limit per file (MB).
 BANHAO_MAX_UPLOAD_MB = int(os.environ.get("BANHAO_MAX_UPLOAD_MB", "10"))

@@ -324,3 +324,20 @@ def test_withdraw_before_a_decision_and_stale_pages(world: World) -> None:
     assert case.state == "withdrawn"
     with pytest.raises(Conflict):
         case_withdraw(case=case, actor=world.user("qiye"), reason="再次")
+
+
+def test_the_applicant_is_notified_after_commit(world: World) -> None:
+    from banhao.notifications.models import Notification
+
+    case = online_draft(world)
+    upload_all(case, world)
+    case = case_submit(case=case, actor=world.user("qiye"))
+    assert not Notification.objects.exists()  # the applicant's own action: no message
+    case = case_receive(case=case, actor=world.user("chuangkou"))
+    case = case_accept(case=case, actor=world.user("chuangkou"))
+    titles = list(
+        Notification.objects.filter(recipient=world.user("qiye"))
+        .order_by("id")
+        .values_list("title", flat=True)
+    )
+    assert titles == ["申请已接件：建筑工程施工许可证核发", "申请已受理：建筑工程施工许可证核发"]

@@ -54,7 +54,7 @@ def test_construction_permit_story_on_one_working_day(world: World) -> None:
 
     case = case_accept(case=case, actor=world.user("chuangkou"))
     assert case.state == "in_progress"
-    assert case.acceptance_number.startswith("审服受字〔2026〕")
+    assert case.acceptance_number.startswith("邹审服受字〔2026〕")
     # Accepted Friday 2026-11-27: 1 working day → Monday 2026-11-30; legal 7 → 2026-12-08.
     assert case.promised_due == dt.date(2026, 11, 30)
     assert case.legal_due == dt.date(2026, 12, 8)
