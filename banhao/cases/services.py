@@ -462,8 +462,9 @@ def case_update_draft(
     applicant: ApplicantData | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Change a draft's answers, form or applicant data (only while 暂存)."""
+    """Change a draft's answers, form or applicant data (only while 暂存, only its applicant)."""
     locked = _lock(case, expected_version)
+    _require_applicant_side(locked, actor)
     if locked.state != "draft":
         raise Conflict("只有暂存的申请可以修改", code="not_draft")
     if situation_answers is not None:
@@ -481,12 +482,35 @@ def case_update_draft(
 
 
 @transaction.atomic
+def _require_applicant_side(case: Case, actor: User) -> None:
+    """The applicant (a company account: any case of its code) or a window clerk of the case's
+    centre acting for a walk-in applicant; anyone else gets the same answer as for a missing
+    case."""
+    if case.applicant_id is not None and case.applicant_id == actor.pk:
+        return
+    if (
+        actor.kind == User.Kind.COMPANY
+        and actor.organisation_code
+        and actor.organisation_code == case.organisation_code
+    ):
+        return
+    if actor.has_role(UserRole.WINDOW_CLERK) and actor.service_centre_id == case.service_centre_id:
+        return
+    raise NotFound("找不到该办件")
+
+
 def case_material_upload(
-    *, case: Case, material_id: int, upload: UploadedFile[Any], actor: User
+    *,
+    case: Case,
+    material_id: int,
+    upload: UploadedFile[Any],
+    actor: User,
+    expected_version: int | None = None,
 ) -> CaseMaterial:
     """Attach a file to one of the case's materials (draft, correction or 容缺 supplement)."""
     checked = check_upload(upload, field=f"material_{material_id}")
-    locked = _lock(case, None)
+    locked = _lock(case, expected_version)
+    _require_applicant_side(locked, actor)
     if locked.state not in {
         "draft",
         "correction_requested",
@@ -670,13 +694,21 @@ def case_request_correction(
         )
 
 
-def case_resubmit(*, case: Case, actor: User, expected_version: int | None = None) -> Case:
-    """补正提交: the applicant hands in the corrected materials; back to the window."""
+def case_resubmit(
+    *,
+    case: Case,
+    actor: User,
+    received: Iterable[ReceivedMaterial] = (),
+    expected_version: int | None = None,
+) -> Case:
+    """补正提交: the corrected materials are handed in (online, or at the window, which checks
+    off what it received); the case goes back to the window."""
     with transaction.atomic():
 
         def apply(c: Case) -> None:
             now = clock.now()
             c.received_at = now
+            _check_off(c, received)
             CorrectionRequest.objects.filter(case=c, resolved_at__isnull=True).update(
                 resolved_at=now
             )

@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("banhao.accounts.web.urls")),
     path("calendar/", include("banhao.workcalendar.web.urls")),
+    path("cases/", include("banhao.cases.web.urls")),
     path("", include("banhao.catalog.web.urls")),
 ]

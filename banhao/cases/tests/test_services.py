@@ -341,3 +341,32 @@ def test_the_applicant_is_notified_after_commit(world: World) -> None:
         .values_list("title", flat=True)
     )
     assert titles == ["申请已接件：建筑工程施工许可证核发", "申请已受理：建筑工程施工许可证核发"]
+
+
+def test_only_the_applicant_side_changes_a_draft_or_its_files(world: World) -> None:
+    from banhao.cases.services import case_update_draft
+    from banhao.shared.errors import NotFound
+
+    case = online_draft(world)
+    row = case.materials.filter(status=CaseMaterial.Status.MISSING).first()
+    assert row is not None
+    for outsider in ("zhangsan", "zhujian", "shenpi"):
+        with pytest.raises(NotFound):
+            case_update_draft(case=case, actor=world.user(outsider), form_data={"x": 1})
+        with pytest.raises(NotFound):
+            case_material_upload(
+                case=case, material_id=row.pk, upload=pdf(), actor=world.user(outsider)
+            )
+    case_material_upload(
+        case=case, material_id=row.pk, upload=pdf(), actor=world.user("chuangkou")
+    )  # the window scans for the applicant
+    seen = Case.objects.get(pk=case.pk).row_version
+    case_update_draft(case=case, actor=world.user("qiye"), form_data={"说明": "新"})
+    with pytest.raises(Conflict):
+        case_material_upload(
+            case=case,
+            material_id=row.pk,
+            upload=pdf(),
+            actor=world.user("qiye"),
+            expected_version=seen,
+        )
