@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -37,9 +37,12 @@ from banhao.catalog.services import (
     item_code_check,
     item_create,
     item_version_create_draft,
+    item_version_discard_draft,
     item_version_publish,
     version_content_fields,
 )
+from banhao.catalog.validators import item_code_problem
+from banhao.org.admin import AuditedModelAdmin
 from banhao.shared.errors import BanhaoError
 
 
@@ -47,19 +50,53 @@ def _actor(request: HttpRequest) -> Any:
     return request.user if request.user.is_authenticated else None
 
 
+def _audit_version_edit(request: HttpRequest, version: ServiceItemVersion, **details: Any) -> None:
+    """An admin edit of a draft or of its child rows (``catalog.version_admin_edit``)."""
+    audit_record(
+        actor=_actor(request),
+        action="catalog.version_admin_edit",
+        obj=version,
+        details={"item": version.item.code, **details},
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Themes and parent items
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin[Theme]):
+class ThemeAdmin(AuditedModelAdmin[Theme]):
+    """Audited (``catalog.theme_*``); a theme of published items cannot be deleted (the
+    public pages and the facets would lose it silently)."""
+
     list_display = ("name", "audience", "sort_order")
     list_filter = ("audience",)
     search_fields = ("name",)
 
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[Any], dict[Any, Any], set[Any], list[Any]]:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        themes = Theme.objects.filter(pk__in=[theme.pk for theme in objs]).annotate(
+            published_items=Count(
+                "items",
+                filter=Q(items__versions__state=VersionState.PUBLISHED),
+                distinct=True,
+            )
+        )
+        protected = list(protected) + [
+            f"主题「{theme.name}」已被 {theme.published_items} 个已发布事项使用，不能删除；"
+            "请先在这些事项中移除该主题"
+            for theme in themes
+            if theme.published_items
+        ]
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(ParentItem)
-class ParentItemAdmin(admin.ModelAdmin[ParentItem]):
+class ParentItemAdmin(AuditedModelAdmin[ParentItem]):
+    """Audited (``catalog.parentitem_*``); items protect the 主项 they belong to."""
+
     search_fields = ("name",)
 
 
@@ -103,6 +140,13 @@ class ServiceItemForm(forms.ModelForm[ServiceItem]):
             "themes",
         )
 
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data.get("code") or "").strip()
+        problem = item_code_problem(code)
+        if problem and self.instance.pk is None:
+            raise forms.ValidationError(problem)
+        return code
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.instance.pk is None and data.get("code") and data.get("code_system"):
@@ -127,10 +171,39 @@ class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("code", "code_system", "created_at") if obj is not None else ()
 
-    @admin.display(description="事项名称")
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceItem]:
+        newest_name = (
+            ServiceItemVersion.objects.filter(item=OuterRef("pk"))
+            .order_by("-version")
+            .values("name")[:1]
+        )
+        return super().get_queryset(request).annotate(newest_name=Subquery(newest_name))
+
+    @admin.display(description="事项名称", ordering="newest_name")
     def current_name(self, obj: ServiceItem) -> str:
-        version = obj.versions.order_by("-version").first()
-        return version.name if version else ""
+        """The name of the newest version (annotated: one query for the whole page)."""
+        return getattr(obj, "newest_name", None) or ""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An item that was ever published is history (cases refer to its versions): retire
+        # its version instead. The model refuses as well (VersionLocked).
+        if obj is not None and obj.has_locked_versions():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # per item only, see has_delete_permission
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: ServiceItem) -> None:
+        audit_record(
+            actor=_actor(request),
+            action="catalog.item_admin_delete",
+            obj=obj,
+            details={"code": obj.code, "code_system": obj.code_system},
+        )
+        super().delete_model(request, obj)
 
     def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
         if change:
@@ -356,6 +429,14 @@ class ServiceItemVersionAdmin(admin.ModelAdmin[ServiceItemVersion]):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # drafts only, one at a time
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: ServiceItemVersion) -> None:
+        item_version_discard_draft(version=obj, actor=_actor(request))  # audited
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceItemVersion]:
         return super().get_queryset(request).select_related("item")
 
@@ -380,12 +461,7 @@ class ServiceItemVersionAdmin(admin.ModelAdmin[ServiceItemVersion]):
     ) -> None:
         super().save_model(request, obj, form, change)
         if form.changed_data:
-            audit_record(
-                actor=_actor(request),
-                action="catalog.version_admin_edit",
-                obj=obj,
-                details={"item": obj.item.code, "fields": list(form.changed_data)},
-            )
+            _audit_version_edit(request, obj, fields=list(form.changed_data))
 
     def save_formset(
         self,
@@ -396,12 +472,8 @@ class ServiceItemVersionAdmin(admin.ModelAdmin[ServiceItemVersion]):
     ) -> None:
         super().save_formset(request, form, formset, change)
         if formset.has_changed():
-            audit_record(
-                actor=_actor(request),
-                action="catalog.version_admin_edit",
-                obj=form.instance,
-                details={"rows": formset.model._meta.label_lower if formset.model else ""},
-            )
+            rows = formset.model._meta.label_lower if formset.model else ""
+            _audit_version_edit(request, form.instance, rows=rows)
 
     @admin.action(description="发布所选草稿")
     def publish_selected(
@@ -503,3 +575,30 @@ class SituationAdmin(admin.ModelAdmin[Situation]):
         if obj is not None and obj.version.state != VersionState.DRAFT:
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, from the draft's page
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: Situation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            _audit_version_edit(
+                request, obj.version, rows="catalog.situation", fields=list(form.changed_data)
+            )
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: Any,
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            _audit_version_edit(request, form.instance.version, rows="catalog.situationoption")
+
+    def delete_model(self, request: HttpRequest, obj: Situation) -> None:
+        _audit_version_edit(request, obj.version, rows="catalog.situation", deleted=obj.question)
+        super().delete_model(request, obj)

@@ -30,10 +30,10 @@ from banhao.catalog.choices import (
     ThemeAudience,
     UseLevel,
     label_of,
-    time_limit_label,
 )
 from banhao.catalog.models import ServiceItemVersion, Theme
 from banhao.catalog.selectors import item_get_published, item_list, theme_list
+from banhao.catalog.snapshots import time_limit_label
 from banhao.org.models import Department
 
 router = Router(tags=["事项目录"])
@@ -79,15 +79,22 @@ class ItemListOut(Schema):
     items: list[ItemSummaryOut]
 
 
+#: Bounds of the list parameters: ids are database integers; pages beyond ``MAX_PAGE`` are
+#: refused (422) instead of reaching the database with an overflowing offset.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+MAX_PAGE_SIZE = 100
+
+
 class ItemListQuery(Schema):
     q: str = Field("", max_length=100, description="按名称或编码搜索", examples=["施工许可"])
-    department: int | None = Field(None, ge=1, description="实施部门 ID", examples=[3])
-    theme: int | None = Field(None, ge=1, description="主题分类 ID", examples=[2])
+    department: int | None = Field(None, ge=1, le=MAX_ID, description="实施部门 ID", examples=[3])
+    theme: int | None = Field(None, ge=1, le=MAX_ID, description="主题分类 ID", examples=[2])
     type: ItemType | None = Field(
         None, description="事项类型代码（GB/T 39046 A.1）", examples=["01"]
     )
-    page: int = Field(1, ge=1, examples=[1])
-    page_size: int = Field(20, ge=1, le=100, examples=[20])
+    page: int = Field(1, ge=1, le=MAX_PAGE, examples=[1])
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, examples=[20])
 
 
 class MaterialOut(Schema):

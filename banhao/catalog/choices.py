@@ -12,6 +12,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The label of a time limit is the core's ``TimeLimit.label`` (``banhao.catalog.snapshots``);
+# re-exported for callers outside the catalogue that still import it from here.
+from banhao.catalog.snapshots import time_limit_label as time_limit_label  # noqa: PLC0414
+
 
 class CodeSystem(models.TextChoices):
     """Which authority assigned an item code. Codes are opaque strings (domain.md §2.3)."""
@@ -195,12 +199,3 @@ def label_of(choices: type[models.TextChoices], value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
-
-
-def time_limit_label(amount: int | None, unit: str) -> str:
-    """``"1个工作日"``, ``"30个自然日"``, ``"即办"``; ``""`` when not filled in."""
-    if unit == LimitUnit.IMMEDIATE:
-        return "即办"
-    if not unit or amount is None:
-        return ""
-    return f"{amount}个{label_of(LimitUnit, unit)}"

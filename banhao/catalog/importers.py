@@ -39,6 +39,13 @@ from banhao.catalog.choices import (
     UseLevel,
 )
 from banhao.catalog.specs import MaterialSpec
+from banhao.catalog.validators import item_code_problem
+
+#: Upper bounds of integer cells (the database columns are far larger; these are the values
+#: that make sense, and they keep absurd numbers from reaching the database).
+MAX_LIMIT_DAYS = 3650
+MAX_COPIES = 99
+MAX_VISITS = 99
 
 # ---------------------------------------------------------------------------------------------
 # Common values
@@ -66,7 +73,9 @@ class ItemRecord:
     ``item_fields`` are identity attributes of ``ServiceItem``; ``fields`` are
     ``ServiceItemVersion`` content fields. Only the keys present are managed by the import:
     a field the file does not provide keeps its current value. ``materials is None`` means
-    the file does not manage materials.
+    the file does not manage materials. ``material_names_only``: the file gives material
+    names only (CSV), so only the names (and their order) are managed; every other detail of
+    a material of the same name is kept.
     """
 
     line: int
@@ -78,6 +87,7 @@ class ItemRecord:
     item_fields: dict[str, str] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
     materials: list[MaterialSpec] | None = None
+    material_names_only: bool = False
 
 
 class FileUnreadable(Exception):
@@ -111,6 +121,13 @@ def item_type_from_text(value: str) -> str | None:
     return None
 
 
+def _decimal(digits: str) -> int:
+    """``int()`` of a string of decimal digits; a string too long for any bound (``int()``
+    refuses thousands of digits) gives 10**18, which every bound then reports."""
+    significant = digits.lstrip("0") or "0"
+    return int(significant) if len(significant) <= 18 else 10**18
+
+
 _LIMIT_RE = re.compile(r"^(\d+)\s*(?:个)?\s*(工作日|自然日)?$")
 
 
@@ -124,7 +141,7 @@ def parse_limit(value: str) -> tuple[int, str] | None:
     if not match:
         return None
     unit = LimitUnit.NATURAL_DAYS if match.group(2) == "自然日" else LimitUnit.WORKING_DAYS
-    return int(match.group(1)), unit
+    return _decimal(match.group(1)), unit
 
 
 _USE_LEVEL_ALIASES: dict[str, str] = {
@@ -279,7 +296,6 @@ _CSV_REQUIRED = (
     ("item_type", "事项类型"),
 )
 _CSV_MAX_LENGTHS = {
-    "code": 64,
     "name": 200,
     "department": 200,
     "parent_item": 200,
@@ -297,6 +313,9 @@ def _csv_cell_problems(line: int, row: dict[str, str]) -> list[RowProblem]:
         for column, label in _CSV_REQUIRED
         if not row[column]
     ]
+    code_problem = item_code_problem(row["code"])
+    if code_problem:
+        problems.append(RowProblem(line, "code", code_problem))
     if row["item_type"] and item_type_from_text(row["item_type"]) is None:
         problems.append(RowProblem(line, "item_type", f"未知的事项类型“{row['item_type']}”"))
     for column, limit in _CSV_MAX_LENGTHS.items():
@@ -328,6 +347,9 @@ def _csv_record(line: int, row: dict[str, str], problems: list[RowProblem]) -> I
             problems.append(
                 RowProblem(line, column, f"无法识别的时限“{row[column]}”（应为天数或“即办”）")
             )
+            continue
+        if limit[0] > MAX_LIMIT_DAYS:
+            problems.append(RowProblem(line, column, f"时限不能超过 {MAX_LIMIT_DAYS} 天"))
             continue
         fields[f"{prefix}_limit_amount"], fields[f"{prefix}_limit_unit"] = limit
         if prefix == "promised":
@@ -366,6 +388,7 @@ def _csv_record(line: int, row: dict[str, str], problems: list[RowProblem]) -> I
         item_fields={"code_region": row["region"], "area_code": row["area_code"]},
         fields=fields,
         materials=materials,
+        material_names_only=True,
     )
 
 
@@ -385,6 +408,7 @@ class Column:
     choices: Any = None
     required: bool = False
     max_length: int | None = None
+    max_value: int | None = None  # for kind "int" (the minimum is 0)
     note: str = ""
 
     @property
@@ -419,10 +443,10 @@ ITEM_COLUMNS: tuple[Column, ...] = (
     _c("委托部门", "version:entrusted_department", max_length=200),
     _c("承办机构", "version:handling_body", max_length=200),
     _c("服务对象", "version:service_objects", "multi", choices=ServiceObject),
-    _c("法定办结时限", "version:legal_limit_amount", "int"),
+    _c("法定办结时限", "version:legal_limit_amount", "int", max_value=MAX_LIMIT_DAYS),
     _c("法定时限单位", "version:legal_limit_unit", "choice", choices=LimitUnit),
     _c("法定时限说明", "version:legal_limit_explanation"),
-    _c("承诺办结时限", "version:promised_limit_amount", "int"),
+    _c("承诺办结时限", "version:promised_limit_amount", "int", max_value=MAX_LIMIT_DAYS),
     _c("承诺时限单位", "version:promised_limit_unit", "choice", choices=LimitUnit),
     _c("承诺时限说明", "version:promised_limit_explanation"),
     _c("办件类型", "version:case_kind", "choice", choices=CaseKind),
@@ -431,7 +455,7 @@ ITEM_COLUMNS: tuple[Column, ...] = (
     _c("办理流程", "version:handle_flow"),
     _c("特别程序", "version:special_procedure"),
     _c("数量限制", "version:quantity_limit"),
-    _c("到办事现场次数", "version:visits_required", "int"),
+    _c("到办事现场次数", "version:visits_required", "int", max_value=MAX_VISITS),
     _c("必须现场办理原因说明", "version:visit_reason"),
     _c("是否网办", "version:is_online", "bool"),
     _c("网上办理深度", "version:online_depth", "choice", choices=OnlineDepth),
@@ -463,8 +487,8 @@ MATERIAL_COLUMNS: tuple[Column, ...] = (
     _c("材料名称", "material:name", required=True, max_length=200),
     _c("材料类型", "material:material_type", "choice", choices=MaterialType, required=True),
     _c("材料形式", "material:form", "choice", choices=MaterialForm, required=True),
-    _c("原件份数", "material:original_copies", "int", required=True),
-    _c("复印件份数", "material:photocopy_copies", "int", required=True),
+    _c("原件份数", "material:original_copies", "int", required=True, max_value=MAX_COPIES),
+    _c("复印件份数", "material:photocopy_copies", "int", required=True, max_value=MAX_COPIES),
     _c("必要性", "material:necessity", "choice", choices=MaterialNecessity, required=True),
     _c("来源渠道", "material:source_channel", "choice", choices=MaterialSource, required=True),
     _c("来源渠道说明", "material:source_explanation", max_length=300),
@@ -515,6 +539,8 @@ def _readme_rows() -> list[list[str]]:
                 values = "；".join(str(choice.label) for choice in column.choices)
             elif column.kind == "bool":
                 values = "是；否"
+            elif column.max_value is not None:
+                values = f"0–{column.max_value}"
             else:
                 values = column.note
             kind = {
@@ -559,12 +585,14 @@ def _allowed(choices: Any) -> str:
 def _cell_int(column: Column, raw: Any, text: str) -> int:
     if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
         number = int(raw)
-    elif text.isdigit():
-        number = int(text)
+    elif text.isdecimal():
+        number = _decimal(text)
     else:
         raise CellError(f"“{text}”不是整数")
     if number < 0:
         raise CellError("不能为负数")
+    if column.max_value is not None and number > column.max_value:
+        raise CellError(f"不能超过 {column.max_value}")
     return number
 
 
@@ -697,6 +725,10 @@ def parse_xlsx(
     def item_row(line: int, parsed: dict[str, Any]) -> None:
         code = parsed["item:code"]
         if not code:
+            return
+        code_problem = item_code_problem(code)
+        if code_problem:
+            problems.append(RowProblem(line, "事项编码", code_problem, ITEMS_SHEET))
             return
         if code in records:
             problems.append(

@@ -9,15 +9,21 @@
   and ``ReviewStep`` (the review route with ``ServiceItemVersion.review_mode``).
 
 Writes go through ``banhao.catalog.services``; the guards below only stop accidental edits
-of published versions (they raise ``VersionLocked``).
+of published versions (they raise ``VersionLocked``): ``save()``/``delete()`` of a version and
+of every row under it, queryset ``delete()``, deleting an item that has a published or
+retired version (the rows would go by cascade), and the links between situation options and
+materials (an ``m2m_changed`` receiver, the only hook Django offers for ``add``/``remove``/
+``clear``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from banhao.catalog.choices import (
@@ -45,6 +51,26 @@ class VersionLocked(Conflict):
     """A published or retired version (or one of its rows) was about to be changed."""
 
     code = "version_locked"
+
+
+LOCKED_STATES = (VersionState.PUBLISHED, VersionState.RETIRED)
+ROWS_LOCKED_MESSAGE = "该版本已发布，不能修改其材料、情形、收费、常见问题或审查环节"
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class LockedRowsQuerySet(models.QuerySet[_Row]):
+    """``delete()`` refuses when any row belongs to a published or retired version.
+
+    The model's ``VERSION_STATE_LOOKUP`` leads from a row to the state of its version(s).
+    """
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        lookup = f"{self.model.VERSION_STATE_LOOKUP}__in"  # type: ignore[attr-defined]
+        if self.filter(**{lookup: LOCKED_STATES}).exists():
+            raise VersionLocked(self.model.VERSION_LOCKED_MESSAGE)  # type: ignore[attr-defined]
+        return super().delete()
 
 
 class Theme(models.Model):
@@ -110,6 +136,10 @@ class ServiceItem(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"))
 
+    objects = LockedRowsQuerySet.as_manager()
+    VERSION_STATE_LOOKUP: ClassVar[str] = "versions__state"
+    VERSION_LOCKED_MESSAGE: ClassVar[str] = "事项已有发布过的版本，不能删除（可停用其版本）"
+
     class Meta:
         verbose_name = _("政务服务事项")
         verbose_name_plural = _("政务服务事项")
@@ -117,6 +147,16 @@ class ServiceItem(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        # Guard: its published/retired versions (and their rows) would go by cascade.
+        if self.pk is not None and self.has_locked_versions():
+            raise VersionLocked(self.VERSION_LOCKED_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+    def has_locked_versions(self) -> bool:
+        """Whether any version was ever published (published or retired)."""
+        return ServiceItemVersion.objects.filter(item_id=self.pk, state__in=LOCKED_STATES).exists()
 
 
 class ServiceItemVersion(models.Model):
@@ -242,6 +282,10 @@ class ServiceItemVersion(models.Model):
         related_name="+",
     )
 
+    objects = LockedRowsQuerySet.as_manager()
+    VERSION_STATE_LOOKUP: ClassVar[str] = "state"
+    VERSION_LOCKED_MESSAGE: ClassVar[str] = "已发布或已停用的版本不能删除"
+
     class Meta:
         verbose_name = _("事项版本（实施清单）")
         verbose_name_plural = _("事项版本（实施清单）")
@@ -301,7 +345,7 @@ def _assert_version_is_draft(version_id: int | None) -> None:
         return
     state = ServiceItemVersion.objects.filter(pk=version_id).values_list("state", flat=True).first()
     if state is not None and state != VersionState.DRAFT:
-        raise VersionLocked("该版本已发布，不能修改其材料、情形、收费、常见问题或审查环节")
+        raise VersionLocked(ROWS_LOCKED_MESSAGE)
 
 
 class VersionChild(models.Model):
@@ -309,6 +353,10 @@ class VersionChild(models.Model):
 
     version: models.ForeignKey[ServiceItemVersion, ServiceItemVersion]
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = LockedRowsQuerySet.as_manager()
+    VERSION_STATE_LOOKUP: ClassVar[str] = "version__state"
+    VERSION_LOCKED_MESSAGE: ClassVar[str] = ROWS_LOCKED_MESSAGE
 
     class Meta:
         abstract = True
@@ -404,6 +452,10 @@ class SituationOption(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
+    objects = LockedRowsQuerySet.as_manager()
+    VERSION_STATE_LOOKUP: ClassVar[str] = "situation__version__state"
+    VERSION_LOCKED_MESSAGE: ClassVar[str] = ROWS_LOCKED_MESSAGE
+
     class Meta:
         verbose_name = _("情形选项")
         verbose_name_plural = _("情形选项")
@@ -413,13 +465,42 @@ class SituationOption(models.Model):
         return self.label
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        version_id = (
+        _assert_version_is_draft(self._version_id())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _assert_version_is_draft(self._version_id())
+        return super().delete(*args, **kwargs)
+
+    def _version_id(self) -> int | None:
+        return (
             Situation.objects.filter(pk=self.situation_id)
             .values_list("version_id", flat=True)
             .first()
         )
-        _assert_version_is_draft(version_id)
-        super().save(*args, **kwargs)
+
+
+@receiver(m2m_changed, sender=SituationOption.materials.through)
+def _guard_option_materials(
+    sender: Any,
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    """Guard, not business logic: which materials an option asks for is frozen with the
+    version (services write these links with ``bulk_create`` of the through rows)."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    ids = set(pk_set or ())
+    option_ids, material_ids = (ids, {instance.pk}) if reverse else ({instance.pk}, ids)
+    locked = ServiceItemVersion.objects.filter(
+        models.Q(situations__options__pk__in=option_ids) | models.Q(materials__pk__in=material_ids),
+        state__in=LOCKED_STATES,
+    )
+    if locked.exists():
+        raise VersionLocked(ROWS_LOCKED_MESSAGE)
 
 
 class Fee(VersionChild):

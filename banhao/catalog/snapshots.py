@@ -1,9 +1,16 @@
-"""Catalogue rows → ``banhao_core`` values (small explicit mapping functions)."""
+"""Catalogue rows → ``banhao_core`` values (small explicit mapping functions).
+
+No runtime import of the models: the pure validators and the code lists use these too.
+"""
 
 from __future__ import annotations
 
-from banhao.catalog.models import ServiceItemVersion
+from typing import TYPE_CHECKING
+
 from banhao_core.time_limits import LimitUnit, TimeLimit, TimeLimitError
+
+if TYPE_CHECKING:
+    from banhao.catalog.models import ServiceItemVersion
 
 
 def time_limit(amount: int | None, unit: str) -> TimeLimit | None:
@@ -20,6 +27,13 @@ def time_limit(amount: int | None, unit: str) -> TimeLimit | None:
         return TimeLimit(amount, core_unit)
     except (ValueError, TimeLimitError):
         return None
+
+
+def time_limit_label(amount: int | None, unit: str) -> str:
+    """``"1个工作日"``, ``"30个自然日"``, ``"即办"`` (the core's ``TimeLimit.label``); ``""``
+    when not filled in."""
+    limit = time_limit(amount, unit)
+    return limit.label if limit is not None else ""
 
 
 def version_legal_limit(version: ServiceItemVersion) -> TimeLimit | None:

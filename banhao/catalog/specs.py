@@ -45,6 +45,11 @@ class MaterialSpec:
     def as_tuple(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.FIELDS)
 
+    @classmethod
+    def from_material(cls, material: Any) -> MaterialSpec:
+        """The spec of a stored ``catalog.Material`` (files are not part of a spec)."""
+        return cls(**{name: getattr(material, name) for name in cls.FIELDS})
+
 
 @dataclass(frozen=True)
 class OptionSpec:

@@ -10,6 +10,7 @@ the 容缺受理 rule that key materials (主件) may never be deferred (§5).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -24,10 +25,36 @@ from banhao.catalog.choices import (
     OnlineDepth,
     ResultType,
     label_of,
-    time_limit_label,
 )
+from banhao.catalog.snapshots import time_limit_label
 
 Level = Literal["error", "warning"]
+
+# --------------------------------------------------------------------------------------------
+# Item codes
+
+#: Item codes stay opaque (domain.md §2.3) but must be usable in URLs and file names: ASCII
+#: letters, digits, ".", "_" and "-", starting with a letter or digit, at most 64 characters
+#: (``ServiceItem.code``). Every code of data/service_items/service_items.csv matches.
+ITEM_CODE_MAX_LENGTH = 64
+ITEM_CODE_PATTERN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{ITEM_CODE_MAX_LENGTH - 1}}}")
+ITEM_CODE_MESSAGE = "事项编码只能包含字母、数字、点、下划线和连字符，且须以字母或数字开头"
+
+
+def item_code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be an item code (a Chinese message), or ``None`` when it can.
+    An empty code is the caller's "required" problem."""
+    if not code:
+        return None
+    if len(code) > ITEM_CODE_MAX_LENGTH:
+        return f"事项编码长度 {len(code)} 超过上限 {ITEM_CODE_MAX_LENGTH}"
+    if not ITEM_CODE_PATTERN.fullmatch(code):
+        return ITEM_CODE_MESSAGE
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Version rules
 
 
 @dataclass(frozen=True, slots=True)

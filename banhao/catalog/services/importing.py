@@ -2,13 +2,22 @@
 
 Rules (docs/catalogue.md):
 
-* Every row is validated first; any problem (bad cell, unknown type, duplicate code, code
-  registered in another code system …) aborts with ``ValidationFailed`` naming line and
-  column, and nothing is written. The whole import is one transaction.
+* Every row is validated first; any problem (bad cell, unknown type, bad code, duplicate
+  code, code registered in another code system, a change to an item with an open draft …)
+  aborts with ``ValidationFailed`` naming line and column, and nothing is written. The whole
+  import is one transaction.
 * Items are keyed by (code, code system). A new code creates an item and publishes version 1
-  from the import date. A known code whose managed elements differ gets a new published
-  version (copying everything the file does not manage, e.g. 办理情形) and the previous one
-  is retired. Identical rows are skipped, so importing the same file twice changes nothing.
+  from the import date. A known code whose managed elements differ from its newest version
+  gets a new published version (copying everything the file does not manage, e.g. 办理情形)
+  and the previous one is retired. Identical rows are skipped, so importing the same file
+  twice changes nothing.
+* An item whose newest version is retired (withdrawn) is skipped and reported; an import never
+  publishes it again.
+* An item with an open draft is refused when the row would make a new version: the draft
+  would otherwise be published later over the imported version.
+* CSV files name materials only: the names and their order are managed, every other detail of
+  a material of the same name (关键材料, 必要性, files …) is kept, and so are the links of
+  办理情形 to it.
 * Imported versions mirror an external, already published catalogue: they are published
   without the validator gate (the admin still lists their problems).
 * Departments are matched by name and created when missing (raw code kept in
@@ -25,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from django.db import transaction
-from django.db.models import Field, Prefetch
+from django.db.models import Field, OuterRef, Prefetch, Subquery
 
 from banhao.accounts.models import User
 from banhao.audit.services import audit_record
@@ -38,22 +47,30 @@ from banhao.catalog.importers import (
     parse_xlsx,
     write_xlsx,
 )
-from banhao.catalog.models import Material, ParentItem, ServiceItem, ServiceItemVersion
+from banhao.catalog.models import (
+    LOCKED_STATES,
+    Material,
+    ParentItem,
+    ServiceItem,
+    ServiceItemVersion,
+)
 from banhao.catalog.selectors import version_list_in_force
-from banhao.catalog.services.items import code_system_conflict_message
+from banhao.catalog.services.items import code_system_conflict_message, department_get_or_create
 from banhao.catalog.services.versions import (
     close_previous_versions,
     copy_version,
+    material_row,
+    next_version_number,
     normalise_multi_choice,
 )
 from banhao.catalog.specs import MaterialSpec
 from banhao.org.models import Department
 from banhao.shared import clock
 from banhao.shared.errors import ValidationFailed
-from banhao_core.identifiers import is_valid_credit_code
 
 MAX_LISTED_PROBLEMS = 20
 Progress = Callable[[int], object]
+ImportSource = str | Path | bytes | IO[bytes] | IO[str]
 
 
 @dataclass
@@ -61,18 +78,23 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     skipped: int = 0
+    retired: int = 0
     departments_created: int = 0
     dry_run: bool = False
     created_codes: list[str] = field(default_factory=list)
     updated_codes: list[str] = field(default_factory=list)
+    retired_codes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.created + self.updated + self.skipped
+        return self.created + self.updated + self.skipped + self.retired
 
     def summary_zh(self) -> str:
-        """``新增 N，更新 N，跳过 N（未变化）``."""
-        return f"新增 {self.created}，更新 {self.updated}，跳过 {self.skipped}（未变化）"
+        """``新增 N，更新 N，跳过 N（未变化）`` (+ ``，已停用未恢复 N`` when there are any)."""
+        summary = f"新增 {self.created}，更新 {self.updated}，跳过 {self.skipped}（未变化）"
+        if self.retired:
+            summary += f"，已停用未恢复 {self.retired}"
+        return summary
 
     def notes_zh(self) -> list[str]:
         """Further lines for people: departments created, dry run."""
@@ -102,31 +124,6 @@ def _refuse(problems: Sequence[RowProblem]) -> ValidationFailed:
     )
 
 
-_ITEM_CODE_COLUMN = {"csv": "code", "xlsx": "事项编码"}
-
-
-def _database_problems(records: Sequence[ItemRecord], fmt: str) -> list[RowProblem]:
-    """Checks that need the database: a code registered under another code system."""
-    by_code = {record.code: record for record in records}
-    problems = []
-    existing = ServiceItem.objects.filter(code__in=list(by_code)).values_list("code", "code_system")
-    sheet = "事项" if fmt == "xlsx" else ""
-    for code, system in existing:
-        record = by_code[code]
-        if system != record.code_system:
-            problems.append(
-                RowProblem(
-                    record.line,
-                    _ITEM_CODE_COLUMN[fmt],
-                    code_system_conflict_message(
-                        code=code, existing_system=system, new_system=record.code_system
-                    ),
-                    sheet,
-                )
-            )
-    return sorted(problems, key=lambda p: p.line)
-
-
 def _normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Blank choice cells fall back to the model default; lists get canonical order."""
     result = {}
@@ -141,31 +138,156 @@ def _normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+# --------------------------------------------------------------------------------------------
+# Planning: compare every row with the database before anything is written
+
+
+@dataclass
+class _Row:
+    """One record and what the import will do with it."""
+
+    record: ItemRecord
+    fields: dict[str, Any]
+    item: ServiceItem | None = None  # None: a new item
+    source: ServiceItemVersion | None = None  # the item's newest published/retired version
+    changed_fields: list[str] = field(default_factory=list)
+    #: The new version's materials; ``None`` keeps ``source``'s materials as they are.
+    materials: list[MaterialSpec] | None = None
+
+    @property
+    def is_retired(self) -> bool:
+        return self.source is not None and self.source.state == VersionState.RETIRED
+
+    @property
+    def version_changes(self) -> bool:
+        return self.item is not None and (
+            self.source is None or bool(self.changed_fields) or self.materials is not None
+        )
+
+
+_ITEM_CODE_COLUMN = {"csv": "code", "xlsx": "事项编码"}
+
+
+def _problem(record: ItemRecord, fmt: str, message: str) -> RowProblem:
+    return RowProblem(record.line, _ITEM_CODE_COLUMN[fmt], message, "事项" if fmt == "xlsx" else "")
+
+
+def _newest_versions(
+    items: Sequence[ServiceItem], *, with_materials: bool
+) -> dict[int, ServiceItemVersion]:
+    """item id → its newest published or retired version (drafts never count)."""
+    newest = (
+        ServiceItemVersion.objects.filter(item=OuterRef("item"), state__in=LOCKED_STATES)
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    versions = ServiceItemVersion.objects.filter(item__in=list(items), pk=Subquery(newest))
+    if with_materials:
+        versions = versions.prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("sort_order", "id"))
+        )
+    return {version.item_id: version for version in versions}
+
+
+def _material_changes(row: _Row) -> list[MaterialSpec] | None:
+    """The materials of the new version, or ``None`` when the file's materials match."""
+    record, source = row.record, row.source
+    if record.materials is None:
+        return None
+    if source is None:
+        return list(record.materials)
+    stored = [MaterialSpec.from_material(m) for m in source.materials.all()]
+    if record.material_names_only:
+        if [spec.name for spec in stored] == [spec.name for spec in record.materials]:
+            return None
+        kept = {spec.name: spec for spec in stored}
+        return [kept.get(spec.name, spec) for spec in record.materials]
+    if [spec.as_tuple() for spec in stored] == [spec.as_tuple() for spec in record.materials]:
+        return None
+    return list(record.materials)
+
+
+def _plan(records: Sequence[ItemRecord], fmt: str) -> tuple[list[_Row], list[RowProblem]]:
+    rows = [_Row(record=record, fields=_normalise_fields(record.fields)) for record in records]
+    items = {
+        item.code: item
+        for item in ServiceItem.objects.filter(code__in=[record.code for record in records])
+    }
+    with_drafts = set(
+        ServiceItemVersion.objects.filter(
+            item__in=list(items.values()), state=VersionState.DRAFT
+        ).values_list("item_id", flat=True)
+    )
+    newest = _newest_versions(
+        list(items.values()),
+        with_materials=any(record.materials is not None for record in records),
+    )
+    today = clock.today()
+    problems: list[RowProblem] = []
+    for row in rows:
+        record = row.record
+        item = items.get(record.code)
+        if item is None:
+            continue
+        if item.code_system != record.code_system:
+            problems.append(
+                _problem(
+                    record,
+                    fmt,
+                    code_system_conflict_message(
+                        code=record.code,
+                        existing_system=item.code_system,
+                        new_system=record.code_system,
+                    ),
+                )
+            )
+            continue
+        row.item, row.source = item, newest.get(item.pk)
+        if row.is_retired:
+            continue
+        if row.source is not None:
+            row.changed_fields = [
+                name for name, value in row.fields.items() if getattr(row.source, name) != value
+            ]
+        row.materials = _material_changes(row)
+        if not row.version_changes:
+            continue
+        if item.pk in with_drafts:
+            problems.append(
+                _problem(
+                    record, fmt, f"事项 {record.code} 有未发布的草稿，请先发布或放弃草稿后再导入"
+                )
+            )
+        elif row.source is not None and row.source.valid_from and row.source.valid_from > today:
+            problems.append(
+                _problem(
+                    record,
+                    fmt,
+                    f"事项 {record.code} 的第{row.source.version}版自 {row.source.valid_from} "
+                    "起才生效，导入的新版本不能早于该日期",
+                )
+            )
+    return rows, problems
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
 def _departments(records: Sequence[ItemRecord], report: ImportReport) -> dict[str, Department]:
+    """Departments by name; missing ones are created from the most frequent raw code."""
     names = {record.department_name for record in records}
     found = {d.name: d for d in Department.objects.filter(name__in=names)}
     codes: dict[str, Counter[str]] = {}
     for record in records:
         if record.department_name not in found and record.department_code:
             codes.setdefault(record.department_name, Counter())[record.department_code] += 1
-    used_uscc = set(Department.objects.exclude(uscc="").values_list("uscc", flat=True))
     for name in sorted(names - set(found)):
         ranked = [code for code, _ in codes.get(name, Counter()).most_common()]
-        uscc = ""
-        for code in ranked:
-            candidate = code.strip().upper()
-            if (
-                len(candidate) == 18
-                and is_valid_credit_code(candidate)
-                and candidate not in used_uscc
-            ):
-                uscc = candidate
-                used_uscc.add(candidate)
-                break
-        found[name] = Department.objects.create(
-            name=name, source_code=(ranked[0] if ranked else "")[:40], uscc=uscc
+        found[name], created = department_get_or_create(
+            name=name, source_code=ranked[0] if ranked else "", uscc_candidates=ranked
         )
-        report.departments_created += 1
+        report.departments_created += int(created)
     return found
 
 
@@ -179,12 +301,8 @@ def _parents(records: Sequence[ItemRecord]) -> dict[str, ParentItem]:
     return found
 
 
-def _material_tuples(materials: Sequence[Material]) -> list[tuple[Any, ...]]:
-    return [tuple(getattr(m, name) for name in MaterialSpec.FIELDS) for m in materials]
-
-
 def _apply(
-    records: Sequence[ItemRecord],
+    rows: Sequence[_Row],
     *,
     actor: User | None,
     source: str,
@@ -193,83 +311,68 @@ def _apply(
     report: ImportReport,
 ) -> None:
     today, now = clock.today(), clock.now()
-    departments = _departments(records, report)
-    parents = _parents(records)
-    manages_materials = any(record.materials is not None for record in records)
-    codes = [record.code for record in records]
-    items = {item.code: item for item in ServiceItem.objects.filter(code__in=codes)}
-    version_qs = ServiceItemVersion.objects.filter(
-        item__in=list(items.values()), state=VersionState.PUBLISHED
-    )
-    if manages_materials:
-        version_qs = version_qs.prefetch_related(
-            Prefetch("materials", queryset=Material.objects.order_by("sort_order", "id"))
-        )
-    current = {version.item_id: version for version in version_qs}
+    active = [row.record for row in rows if not row.is_retired]
+    departments = _departments(active, report)
+    parents = _parents(active)
 
-    new_items: list[ServiceItem] = []
-    new_records: list[ItemRecord] = []
-    for record in records:
-        fields = _normalise_fields(record.fields)
-        department = departments[record.department_name]
-        parent = parents.get(record.parent_name) if record.parent_name else None
-        item = items.get(record.code)
-        if item is None:
-            new_items.append(
-                ServiceItem(
-                    code=record.code,
-                    code_system=record.code_system,
-                    department=department,
-                    parent=parent,
-                    created_at=now,
-                    **record.item_fields,
-                )
-            )
-            new_records.append(record)
+    new_rows: list[_Row] = []
+    for row in rows:
+        record = row.record
+        if row.item is None:
+            new_rows.append(row)
+        elif row.is_retired:
+            report.retired += 1
+            report.retired_codes.append(record.code)
+        elif _update_existing(
+            row,
+            department=departments[record.department_name],
+            parent=parents.get(record.parent_name) if record.parent_name else None,
+            actor=actor,
+            today=today,
+        ):
+            report.updated += 1
+            report.updated_codes.append(record.code)
         else:
-            changed = _update_existing(
-                item,
-                record=record,
-                fields=fields,
-                department=department,
-                parent=parent,
-                version=current.get(item.pk),
-                actor=actor,
-                today=today,
-            )
-            if changed:
-                report.updated += 1
-                report.updated_codes.append(record.code)
-            else:
-                report.skipped += 1
+            report.skipped += 1
         if progress is not None:
             progress(1)
 
-    created_items = ServiceItem.objects.bulk_create(new_items, batch_size=500)
-    versions = [
-        ServiceItemVersion(
-            item=item,
-            version=1,
-            state=VersionState.PUBLISHED,
-            valid_from=today,
-            published_at=now,
-            published_by=actor,
-            created_at=now,
-            created_by=actor,
-            **_normalise_fields(record.fields),
-        )
-        for item, record in zip(created_items, new_records, strict=True)
-    ]
-    created_versions = ServiceItemVersion.objects.bulk_create(versions, batch_size=500)
+    created_items = ServiceItem.objects.bulk_create(
+        [
+            ServiceItem(
+                code=row.record.code,
+                code_system=row.record.code_system,
+                department=departments[row.record.department_name],
+                parent=parents.get(row.record.parent_name) if row.record.parent_name else None,
+                created_at=now,
+                **row.record.item_fields,
+            )
+            for row in new_rows
+        ],
+        batch_size=500,
+    )
+    created_versions = ServiceItemVersion.objects.bulk_create(
+        [
+            ServiceItemVersion(
+                item=item,
+                version=1,
+                state=VersionState.PUBLISHED,
+                valid_from=today,
+                published_at=now,
+                published_by=actor,
+                created_at=now,
+                created_by=actor,
+                **row.fields,
+            )
+            for item, row in zip(created_items, new_rows, strict=True)
+        ],
+        batch_size=500,
+    )
     Material.objects.bulk_create(
         [
-            Material(
-                version=version,
-                sort_order=order,
-                **{name: getattr(spec, name) for name in MaterialSpec.FIELDS},
-            )
-            for version, record in zip(created_versions, new_records, strict=True)
-            for order, spec in enumerate(record.materials or (), 1)
+            material_row(version, spec, order)
+            for version, row in zip(created_versions, new_rows, strict=True)
+            for order, spec in enumerate(row.record.materials or (), 1)
         ],
         batch_size=500,
     )
@@ -284,25 +387,26 @@ def _apply(
             "created": report.created,
             "updated": report.updated,
             "skipped": report.skipped,
+            "retired": report.retired,
             "departments_created": report.departments_created,
             "created_codes": report.created_codes,
             "updated_codes": report.updated_codes,
+            "retired_codes": report.retired_codes,
         },
     )
 
 
 def _update_existing(
-    item: ServiceItem,
+    row: _Row,
     *,
-    record: ItemRecord,
-    fields: dict[str, Any],
     department: Department,
     parent: ParentItem | None,
-    version: ServiceItemVersion | None,
     actor: User | None,
     today: dt.date,
 ) -> bool:
-    """Bring one existing item in line with ``record``; returns whether anything changed."""
+    """Bring one existing item in line with its row; returns whether anything changed."""
+    item, record = row.item, row.record
+    assert item is not None
     item_changed = False
     for name, value in record.item_fields.items():
         if getattr(item, name) != value:
@@ -316,73 +420,71 @@ def _update_existing(
         item_changed = True
     if item_changed:
         item.save()
-
-    if version is None:
-        source = item.versions.exclude(state=VersionState.DRAFT).order_by("-version").first()
-        changed_fields = list(fields)
-        materials_changed = record.materials is not None
-    else:
-        source = version
-        changed_fields = [name for name, value in fields.items() if getattr(version, name) != value]
-        materials_changed = record.materials is not None and _material_tuples(
-            list(version.materials.all())
-        ) != [spec.as_tuple() for spec in record.materials]
-    if not changed_fields and not materials_changed:
+    if not row.version_changes:
         return item_changed
 
     close_previous_versions(item_id=item.pk, valid_from=today)
-    if source is None:
+    if row.source is None:  # an item without any published version yet
+        now = clock.now()
         created = ServiceItemVersion.objects.create(
             item=item,
-            version=int(item.versions.count()) + 1,
+            version=next_version_number(item.pk),
             state=VersionState.PUBLISHED,
             valid_from=today,
-            published_at=clock.now(),
+            published_at=now,
             published_by=actor,
-            created_at=clock.now(),
+            created_at=now,
             created_by=actor,
-            **fields,
+            **row.fields,
         )
         Material.objects.bulk_create(
             [
-                Material(
-                    version=created,
-                    sort_order=order,
-                    **{n: getattr(s, n) for n in MaterialSpec.FIELDS},
-                )
-                for order, s in enumerate(record.materials or (), 1)
+                material_row(created, spec, order)
+                for order, spec in enumerate(row.materials or (), 1)
             ]
         )
     else:
         copy_version(
-            source,
+            row.source,
             state=VersionState.PUBLISHED,
             actor=actor,
-            overrides=fields,
+            overrides=row.fields,
             valid_from=today,
-            materials=record.materials if materials_changed else None,
+            materials=row.materials,
         )
     return True
 
 
-def _run(
-    records: list[ItemRecord],
-    problems: list[RowProblem],
+def _import(
+    parse: Callable[[Any], tuple[list[ItemRecord], list[RowProblem]]],
+    file: Any,
     *,
+    fmt: str,
     actor: User | None,
     dry_run: bool,
     source: str,
-    fmt: str,
     progress: Progress | None,
+    on_parsed: Callable[[int], object] | None,
 ) -> ImportReport:
+    """Parse, check against the database, write (the shared body of both imports)."""
+    records, problems = parse(file)
     if problems:
         raise _refuse(problems)
+    if on_parsed is not None:
+        on_parsed(len(records))
     report = ImportReport(dry_run=dry_run)
     with transaction.atomic():
-        db_problems = _database_problems(records, fmt)
+        rows, db_problems = _plan(records, fmt)
         if db_problems:
             raise _refuse(db_problems)
-        _apply(records, actor=actor, source=source, fmt=fmt, progress=progress, report=report)
+        _apply(
+            rows,
+            actor=actor,
+            source=source or (str(file) if isinstance(file, str | Path) else fmt),
+            fmt=fmt,
+            progress=progress,
+            report=report,
+        )
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -390,7 +492,7 @@ def _run(
 
 def catalog_import_csv(
     *,
-    file: str | Path | bytes | IO[bytes] | IO[str],
+    file: ImportSource,
     actor: User | None,
     dry_run: bool = False,
     source: str = "",
@@ -403,17 +505,15 @@ def catalog_import_csv(
     been read and validated (e.g. to size a progress bar). Raises ``ValidationFailed``
     (code ``import_invalid``) with ``details["errors"]`` when any row is bad.
     """
-    records, problems = parse_csv(file)
-    if on_parsed is not None and not problems:
-        on_parsed(len(records))
-    return _run(
-        records,
-        problems,
+    return _import(
+        parse_csv,
+        file,
+        fmt="csv",
         actor=actor,
         dry_run=dry_run,
-        source=source or (str(file) if isinstance(file, str | Path) else "csv"),
-        fmt="csv",
+        source=source,
         progress=progress,
+        on_parsed=on_parsed,
     )
 
 
@@ -427,17 +527,15 @@ def catalog_import_xlsx(
     on_parsed: Callable[[int], object] | None = None,
 ) -> ImportReport:
     """Import the Excel template (sheets 事项 and 材料); same rules as the CSV import."""
-    records, problems = parse_xlsx(file)
-    if on_parsed is not None and not problems:
-        on_parsed(len(records))
-    return _run(
-        records,
-        problems,
+    return _import(
+        parse_xlsx,
+        file,
+        fmt="xlsx",
         actor=actor,
         dry_run=dry_run,
-        source=source or (str(file) if isinstance(file, str | Path) else "xlsx"),
-        fmt="xlsx",
+        source=source,
         progress=progress,
+        on_parsed=on_parsed,
     )
 
 

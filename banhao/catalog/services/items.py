@@ -10,6 +10,7 @@ from banhao.accounts.models import User
 from banhao.audit.services import audit_record
 from banhao.catalog.choices import CodeSystem, ItemType, VersionState, label_of
 from banhao.catalog.models import ParentItem, ServiceItem, ServiceItemVersion, Theme
+from banhao.catalog.validators import item_code_problem
 from banhao.org.models import Department
 from banhao.shared import clock
 from banhao.shared.errors import Conflict, ValidationFailed
@@ -95,12 +96,16 @@ def item_create(
 ) -> ServiceItem:
     """Register a new item with an empty first draft (version 1).
 
-    Refuses a code already registered in the same code system (``Conflict``) or in another
-    one (``ValidationFailed``, code ``code_in_other_system``).
+    Refuses a code that is not URL-safe (``ValidationFailed``, code ``invalid_code``; see
+    ``validators.ITEM_CODE_PATTERN``), a code already registered in the same code system
+    (``Conflict``) or in another one (``ValidationFailed``, code ``code_in_other_system``).
     """
     code = code.strip()
     if not code:
         raise ValidationFailed("请填写事项编码", field="code")
+    code_problem = item_code_problem(code)
+    if code_problem:
+        raise ValidationFailed(code_problem, code="invalid_code", field="code")
     if item_type and item_type not in ItemType.values:
         raise ValidationFailed(f"未知的事项类型：{item_type}", field="item_type")
     if item_code_check(code=code, code_system=code_system) is not None:

@@ -129,14 +129,36 @@ def _full_clean(version: ServiceItemVersion) -> None:
         ) from exc
 
 
-def _next_number(item_id: int) -> int:
+def next_version_number(item_id: int) -> int:
+    """The number the next version of the item gets (highest so far + 1)."""
     current = ServiceItemVersion.objects.filter(item_id=item_id).aggregate(n=Max("version"))["n"]
     return int(current or 0) + 1
 
 
-def _material_row(version: ServiceItemVersion, spec: MaterialSpec, order: int) -> Material:
-    values = {name: getattr(spec, name) for name in MaterialSpec.FIELDS}
-    return Material(version=version, sort_order=order, **values)
+def material_row(
+    version: ServiceItemVersion,
+    spec: MaterialSpec,
+    order: int,
+    *,
+    files_from: Material | None = None,
+) -> Material:
+    """An unsaved ``Material`` of ``version`` described by ``spec`` (the one place material
+    rows are built from ``MaterialSpec.FIELDS``). ``files_from`` supplies the blank form and
+    the sample, which a spec does not carry."""
+    return Material(
+        version=version,
+        sort_order=order,
+        blank_form=files_from.blank_form.name if files_from and files_from.blank_form else "",
+        sample=files_from.sample.name if files_from and files_from.sample else "",
+        **{name: getattr(spec, name) for name in MaterialSpec.FIELDS},
+    )
+
+
+def _duplicate_names(specs: list[MaterialSpec]) -> None:
+    names = [spec.name for spec in specs]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValidationFailed(f"材料重复：{'、'.join(duplicates)}", field="materials")
 
 
 def _write_children(version: ServiceItemVersion, content: VersionContent) -> None:
@@ -154,13 +176,10 @@ def _write_children(version: ServiceItemVersion, content: VersionContent) -> Non
                     situation__version=version
                 ).prefetch_related("materials")
             }
-        names = [spec.name for spec in content.materials]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise ValidationFailed(f"材料重复：{'、'.join(duplicates)}", field="materials")
+        _duplicate_names(content.materials)
         Material.objects.filter(version=version).delete()
         Material.objects.bulk_create(
-            [_material_row(version, spec, order) for order, spec in enumerate(content.materials, 1)]
+            [material_row(version, spec, order) for order, spec in enumerate(content.materials, 1)]
         )
     by_name = {m.name: m for m in Material.objects.filter(version=version)}
     through = SituationOption.materials.through
@@ -237,26 +256,41 @@ def _write_children(version: ServiceItemVersion, content: VersionContent) -> Non
         )
 
 
+def _copy_materials(
+    source: ServiceItemVersion,
+    target: ServiceItemVersion,
+    materials: list[MaterialSpec] | None,
+) -> dict[int, int]:
+    """Copy ``source``'s materials to ``target`` — or, given ``materials``, write exactly
+    those, in that order, each keeping the files of the source material of the same name.
+    Returns {source material id: target material id} for the materials kept."""
+    originals = list(Material.objects.filter(version=source).order_by("sort_order", "id"))
+    pairs: list[tuple[int, MaterialSpec, Material | None]]
+    if materials is None:
+        pairs = [(m.sort_order, MaterialSpec.from_material(m), m) for m in originals]
+    else:
+        _duplicate_names(materials)
+        by_name = {m.name: m for m in originals}
+        pairs = [(order, spec, by_name.get(spec.name)) for order, spec in enumerate(materials, 1)]
+    copies = Material.objects.bulk_create(
+        [material_row(target, spec, order, files_from=old) for order, spec, old in pairs]
+    )
+    return {
+        old.pk: new.pk for (_, _, old), new in zip(pairs, copies, strict=True) if old is not None
+    }
+
+
 def _copy_children(
-    source: ServiceItemVersion, target: ServiceItemVersion, *, materials: bool = True
+    source: ServiceItemVersion,
+    target: ServiceItemVersion,
+    *,
+    materials: list[MaterialSpec] | None = None,
 ) -> None:
-    """Copy every child row of ``source`` to ``target`` (bulk; ``target`` is new)."""
-    material_map: dict[int, int] = {}
-    if materials:
-        originals = list(Material.objects.filter(version=source))
-        copies = Material.objects.bulk_create(
-            [
-                Material(
-                    version=target,
-                    sort_order=m.sort_order,
-                    blank_form=m.blank_form.name if m.blank_form else "",
-                    sample=m.sample.name if m.sample else "",
-                    **{name: getattr(m, name) for name in MaterialSpec.FIELDS},
-                )
-                for m in originals
-            ]
-        )
-        material_map = {old.pk: new.pk for old, new in zip(originals, copies, strict=True)}
+    """Copy every child row of ``source`` to ``target`` (bulk; ``target`` is new).
+
+    ``materials`` replaces the material list (matched by name; situation options keep the
+    links to the materials that stay)."""
+    material_map = _copy_materials(source, target, materials)
     situations = list(
         Situation.objects.filter(version=source).prefetch_related("options__materials")
     )
@@ -323,7 +357,8 @@ def copy_version(
     materials: list[MaterialSpec] | None = None,
 ) -> ServiceItemVersion:
     """A new version of ``source.item`` with ``source``'s content (internal building block;
-    callers hold the transaction, check states and write the audit entry)."""
+    callers hold the transaction, check states and write the audit entry). ``materials``
+    replaces the material list (see ``_copy_materials``)."""
     values: dict[str, Any] = {}
     for name in version_content_fields():
         value = getattr(source, name)
@@ -331,7 +366,7 @@ def copy_version(
     now = clock.now()
     target = ServiceItemVersion(
         item_id=source.item_id,
-        version=_next_number(source.item_id),
+        version=next_version_number(source.item_id),
         state=state,
         created_at=now,
         created_by=actor,
@@ -343,9 +378,7 @@ def copy_version(
     if overrides:
         _apply_fields(target, overrides)
     target.save()
-    _copy_children(source, target, materials=materials is None)
-    if materials is not None:
-        _write_children(target, VersionContent(materials=materials))
+    _copy_children(source, target, materials=materials)
     return target
 
 
@@ -475,6 +508,23 @@ def publish_unchecked(
     return ServiceItemVersion.objects.select_related("item").get(pk=version.pk)
 
 
+def _refuse_stale_draft(draft: ServiceItemVersion) -> None:
+    """A draft numbered below a published (or retired) version was copied from older content;
+    publishing it would silently revert the newer version."""
+    newest = (
+        ServiceItemVersion.objects.filter(item_id=draft.item_id)
+        .exclude(state=VersionState.DRAFT)
+        .aggregate(n=Max("version"))["n"]
+    )
+    if newest is not None and draft.version < newest:
+        raise ValidationFailed(
+            f"草稿（第{draft.version}版）早于已发布的第{newest}版，发布会覆盖较新的内容；"
+            f"请放弃该草稿，基于第{newest}版新建草稿",
+            code="stale_draft",
+            field="version",
+        )
+
+
 @transaction.atomic
 def item_version_publish(
     *, version: ServiceItemVersion, actor: User | None, valid_from: dt.date | None = None
@@ -491,6 +541,7 @@ def item_version_publish(
     day = valid_from or today
     if day < today:
         raise ValidationFailed("生效日期不得早于今天", field="valid_from")
+    _refuse_stale_draft(version)
     problems = version_problems(version)
     errors = errors_of(problems)
     if errors:
@@ -519,17 +570,24 @@ def item_version_publish(
 def item_version_retire(
     *, version: ServiceItemVersion, actor: User | None, valid_to: dt.date | None = None
 ) -> ServiceItemVersion:
-    """Withdraw a published version: it stops applying on ``valid_to`` (default today).
-    Cases opened on it keep it."""
+    """Withdraw a published version that is in force: it stops applying on ``valid_to``
+    (default today). Cases opened on it keep it.
+
+    A version that has not taken effect yet is refused: its predecessor's validity already
+    ends on its ``valid_from``, so retiring it would leave the item without any version.
+    """
     version = _lock(version)
     if version.state != VersionState.PUBLISHED:
         raise Conflict("只能停用已发布的版本", code="not_published")
     today = clock.today()
+    assert version.valid_from is not None  # guaranteed by catalog_published_has_valid_from
+    if version.valid_from > today:
+        raise Conflict(
+            "尚未生效的版本不能停用，请改为放弃草稿或调整生效日期", code="not_yet_effective"
+        )
     day = valid_to or today
     if day < today:
         raise ValidationFailed("停用日期不得早于今天", field="valid_to")
-    assert version.valid_from is not None  # guaranteed by catalog_published_has_valid_from
-    day = max(day, version.valid_from)
     ServiceItemVersion.objects.filter(pk=version.pk).update(
         state=VersionState.RETIRED, valid_to=day
     )

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from banhao.audit.models import AuditEntry
 from banhao.catalog.choices import VersionState
-from banhao.catalog.models import ServiceItemVersion
-from banhao.catalog.tests.factories import DepartmentFactory, ServiceItemVersionFactory
+from banhao.catalog.models import ServiceItem, ServiceItemVersion, Situation, Theme
+from banhao.catalog.services import item_version_create_draft
+from banhao.catalog.tests.factories import (
+    DepartmentFactory,
+    ServiceItemVersionFactory,
+    ThemeFactory,
+)
+from banhao.shared.clock import now
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +115,106 @@ def test_adding_an_item_creates_its_first_draft(admin_client: Client) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
     draft = ServiceItemVersion.objects.get(item__code="371681-QT-0001")
     assert draft.state == VersionState.DRAFT and draft.version == 1
+
+
+def test_item_changelist_makes_a_bounded_number_of_queries(
+    admin_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(30):
+        version = ServiceItemVersionFactory.create(published=True, children=False)
+        ServiceItemVersion.objects.bulk_create(
+            [ServiceItemVersion(item=version.item, version=2, name="新草稿名", created_at=now())]
+        )
+    url = reverse("admin:catalog_serviceitem_changelist")
+    with django_assert_max_num_queries(8):  # constant: was one query more per item
+        page = admin_client.get(url).content.decode()
+    assert page.count("新草稿名") == 30  # the newest version's name
+
+
+def test_adding_an_item_with_a_code_that_is_not_url_safe_is_refused(admin_client: Client) -> None:
+    department = DepartmentFactory.create()
+    response = admin_client.post(
+        reverse("admin:catalog_serviceitem_add"),
+        {
+            "code": "371681/QT/0001",
+            "code_system": "local",
+            "department": department.pk,
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "事项编码只能包含字母、数字、点、下划线和连字符" in response.content.decode()
+    assert not ServiceItem.objects.exists()
+
+
+def test_an_item_with_published_versions_cannot_be_deleted_in_the_admin(
+    admin_client: Client,
+) -> None:
+    version = ServiceItemVersionFactory.create(published=True)
+    url = reverse("admin:catalog_serviceitem_delete", args=[version.item.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert ServiceItem.objects.filter(pk=version.item.pk).exists()
+    draft_only = ServiceItemVersionFactory.create()
+    url = reverse("admin:catalog_serviceitem_delete", args=[draft_only.item.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not ServiceItem.objects.filter(pk=draft_only.item.pk).exists()
+    assert AuditEntry.objects.filter(action="catalog.item_admin_delete").count() == 1
+
+
+def test_a_theme_used_by_published_items_cannot_be_deleted(admin_client: Client) -> None:
+    theme = ThemeFactory.create(name="工程建设")
+    version = ServiceItemVersionFactory.create(published=True)
+    version.item.themes.add(theme)
+    url = reverse("admin:catalog_theme_delete", args=[theme.pk])
+    page = admin_client.get(url).content.decode()
+    assert "已被 1 个已发布事项使用，不能删除" in page
+    response = admin_client.post(url, {"post": "yes"})
+    assert Theme.objects.filter(pk=theme.pk).exists()
+    assert "已被 1 个已发布事项使用，不能删除" in response.content.decode()
+    # The bulk action refuses as well.
+    response = admin_client.post(
+        reverse("admin:catalog_theme_changelist"),
+        {"action": "delete_selected", "_selected_action": [theme.pk], "post": "yes"},
+    )
+    assert Theme.objects.filter(pk=theme.pk).exists()
+    assert not AuditEntry.objects.filter(action="catalog.theme_delete").exists()
+
+
+def test_deleting_an_unused_theme_is_audited(admin_client: Client) -> None:
+    theme = ThemeFactory.create(name="旧主题")
+    url = reverse("admin:catalog_theme_delete", args=[theme.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Theme.objects.filter(pk=theme.pk).exists()
+    entry = AuditEntry.objects.get(action="catalog.theme_delete")
+    assert entry.details["name"] == "旧主题（面向法人）" and entry.actor_label == "admin"
+    other = ThemeFactory.create(name="另一个主题")
+    admin_client.post(
+        reverse("admin:catalog_theme_changelist"),
+        {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
+    )
+    assert not Theme.objects.filter(pk=other.pk).exists()
+    assert AuditEntry.objects.filter(action="catalog.theme_delete").count() == 2
+
+
+def test_draft_deletion_and_reference_data_edits_are_audited(admin_client: Client) -> None:
+    draft = ServiceItemVersionFactory.create(published=True)
+    draft = item_version_create_draft(item=draft.item, actor=None)
+    situation = Situation.objects.create(version=draft, question="是否委托？")
+    admin_client.post(
+        reverse("admin:catalog_situation_delete", args=[situation.pk]), {"post": "yes"}
+    )
+    assert not Situation.objects.filter(pk=situation.pk).exists()
+    response = admin_client.post(change_url(draft).replace("change", "delete"), {"post": "yes"})
+    assert response.status_code == 302
+    assert not ServiceItemVersion.objects.filter(pk=draft.pk).exists()
+    admin_client.post(reverse("admin:catalog_parentitem_add"), {"name": "企业设立登记"})
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
+    assert actions[-3:] == [
+        "catalog.version_admin_edit",
+        "catalog.version_discard_draft",
+        "catalog.parentitem_create",
+    ]
+    # Versions are never bulk-deleted (drafts one by one, published ones not at all).
+    changelist = admin_client.get(reverse("admin:catalog_serviceitemversion_changelist"))
+    assert "delete_selected" not in changelist.content.decode()

@@ -122,6 +122,11 @@ def test_drafts_are_not_public(client: Client, demo: None) -> None:
         ({"page": "abc"}, "page"),
         ({"department": "x"}, "department"),
         ({"page_size": "1000"}, "page_size"),
+        ({"page": "100000000000000000000"}, "page"),
+        ({"page": "100001"}, "page"),
+        ({"department": "99999999999999999999"}, "department"),
+        ({"department": "2147483648"}, "department"),
+        ({"theme": "99999999999999999999"}, "theme"),
     ],
 )
 def test_bad_query_parameters_are_422(client: Client, params: dict[str, str], field: str) -> None:
@@ -130,6 +135,14 @@ def test_bad_query_parameters_are_422(client: Client, params: dict[str, str], fi
     error = response.json()["error"]
     assert error["code"] == "validation_failed"
     assert error["field"] == field
+
+
+def test_the_largest_accepted_values_are_answered(client: Client) -> None:
+    response = client.get(
+        "/api/v1/catalog/items", {"page": "100000", "department": "2147483647", "page_size": "100"}
+    )
+    assert response.status_code == 200
+    assert response.json()["items"] == []
 
 
 def test_themes(client: Client, demo: None) -> None:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.db import transaction
 
 from banhao.audit.models import AuditEntry
 from banhao.catalog.choices import CodeSystem, MaterialNecessity, VersionState
 from banhao.catalog.models import (
+    Fee,
     Material,
     ServiceItemVersion,
+    Situation,
     SituationOption,
     VersionLocked,
 )
@@ -282,3 +286,123 @@ def test_item_create_starts_with_an_empty_draft_that_cannot_be_published() -> No
     assert any(p.is_error for p in version_problems(draft))
     with pytest.raises(ValidationFailed):
         item_version_publish(version=draft, actor=None)
+
+
+def test_rows_of_a_published_version_cannot_be_deleted_or_relinked() -> None:
+    version = ServiceItemVersionFactory.create(published=True)
+    form, proxy = Material.objects.bulk_create(
+        [Material(version=version, name="申请表"), Material(version=version, name="委托书")]
+    )
+    (situation,) = Situation.objects.bulk_create([Situation(version=version, question="委托？")])
+    (option,) = SituationOption.objects.bulk_create(
+        [SituationOption(situation=situation, label="是")]
+    )
+    SituationOption.materials.through.objects.bulk_create(
+        [SituationOption.materials.through(situationoption_id=option.pk, material_id=proxy.pk)]
+    )
+    (fee,) = Fee.objects.bulk_create([Fee(version=version, name="工本费", standard="10 元")])
+    faq = version.faqs.get()
+    step = version.review_steps.get()
+
+    attempts: dict[str, Callable[[], object]] = {
+        "option.delete": option.delete,
+        "option.materials.clear": option.materials.clear,
+        "option.materials.add": lambda: option.materials.add(form),
+        "option.materials.remove": lambda: option.materials.remove(proxy),
+        "option.materials.set": lambda: option.materials.set([form]),
+        "material.situation_options.clear": proxy.situation_options.clear,
+        "material.situation_options.add": lambda: form.situation_options.add(option),
+        "material.delete": form.delete,
+        "situation.delete": situation.delete,
+        "fee.delete": fee.delete,
+        "faq.delete": faq.delete,
+        "step.delete": step.delete,
+        "materials queryset delete": lambda: Material.objects.filter(version=version).delete(),
+        "options queryset delete": lambda: SituationOption.objects.filter(
+            situation__version=version
+        ).delete(),
+        "versions queryset delete": lambda: ServiceItemVersion.objects.filter(
+            pk=version.pk
+        ).delete(),
+        "item delete (cascade)": version.item.delete,
+    }
+    for name, attempt in attempts.items():
+        # (m2m_changed guards raise inside Django's own atomic block: a savepoint per try)
+        with pytest.raises(VersionLocked), transaction.atomic():
+            attempt()
+            pytest.fail(name)
+    assert [m.name for m in option.materials.all()] == ["委托书"]
+    assert version.materials.count() == 2 and version.fees.count() == 1
+    assert ServiceItemVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_rows_of_a_draft_can_still_be_deleted_and_relinked() -> None:
+    draft = ServiceItemVersionFactory.create()
+    form = Material.objects.create(version=draft, name="申请表")
+    situation = Situation.objects.create(version=draft, question="委托？")
+    option = SituationOption.objects.create(situation=situation, label="是")
+    option.materials.add(form)
+    option.materials.clear()
+    option.delete()
+    situation.delete()
+    form.delete()
+    item_version_discard_draft(version=draft, actor=None)
+    assert not ServiceItemVersion.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_version_that_has_not_taken_effect_yet_cannot_be_retired() -> None:
+    with _travel("2026-01-05 09:00 +0800"):
+        first = ServiceItemVersionFactory.create(published=True)
+    with _travel(MONDAY):
+        draft = item_version_create_draft(item=first.item, actor=None)
+        second = item_version_publish(version=draft, actor=None, valid_from=dt.date(2026, 3, 9))
+        with pytest.raises(Conflict) as caught:
+            item_version_retire(version=second, actor=None)
+        assert caught.value.code == "not_yet_effective"
+        assert caught.value.message == "尚未生效的版本不能停用，请改为放弃草稿或调整生效日期"
+        with pytest.raises(Conflict):
+            item_version_retire(version=second, actor=None, valid_to=dt.date(2026, 3, 20))
+    second.refresh_from_db()
+    assert second.state == VersionState.PUBLISHED and second.valid_to is None
+    assert version_current(first.item, on=dt.date(2026, 3, 8)) == first
+    assert version_current(first.item, on=dt.date(2026, 3, 9)) == second
+    # Once in force it can be retired.
+    with _travel("2026-03-10 09:00 +0800"):
+        retired = item_version_retire(version=second, actor=None)
+    assert retired.valid_to == dt.date(2026, 3, 10)
+
+
+CODE_MESSAGE = "事项编码只能包含字母、数字、点、下划线和连字符，且须以字母或数字开头"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("XK/0001", CODE_MESSAGE),
+        ("XK 0001", CODE_MESSAGE),
+        ("_XK", CODE_MESSAGE),
+        ("许可0001", CODE_MESSAGE),
+        ("X" * 65, "事项编码长度 65 超过上限 64"),
+    ],
+)
+def test_item_create_refuses_codes_that_are_not_url_safe(code: str, message: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        item_create(
+            code=code,
+            code_system=CodeSystem.LOCAL,
+            department=DepartmentFactory.create(),
+            actor=None,
+        )
+    assert caught.value.field == "code"
+    assert caught.value.message == message
+    assert not ServiceItemVersion.objects.exists()
+
+
+def test_item_create_accepts_dots_and_underscores() -> None:
+    item = item_create(
+        code="371681.XK_0001",
+        code_system=CodeSystem.LOCAL,
+        department=DepartmentFactory.create(),
+        actor=None,
+    )
+    assert item.code == "371681.XK_0001"

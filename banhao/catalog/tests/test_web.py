@@ -199,6 +199,11 @@ def test_facets_combine_with_search(client: Client, demo: None) -> None:
         pytest.param({"theme": "abc"}, "主题参数无效", id="theme-abc"),
         pytest.param({"type": "99"}, "事项类型参数无效", id="type-unknown"),
         pytest.param({"department": "99999999999999999999"}, "部门参数无效", id="department-huge"),
+        pytest.param({"theme": "2147483648"}, "主题参数无效", id="theme-above-int32"),
+        pytest.param({"page": "100000000000000000000"}, "页码无效", id="page-huge"),
+        pytest.param({"page": "9" * 5000}, "页码无效", id="page-thousands-of-digits"),
+        pytest.param({"page": "1e400"}, "页码无效", id="page-float-overflow"),
+        pytest.param({"page": "١٢"}, "页码无效", id="page-arabic-digits"),
     ],
 )
 def test_bad_parameters_show_a_notice_instead_of_failing(

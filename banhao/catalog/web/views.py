@@ -35,13 +35,16 @@ from banhao.catalog.choices import (
     ThemeAudience,
     UseLevel,
     label_of,
-    time_limit_label,
 )
 from banhao.catalog.models import Material, ServiceItemVersion
 from banhao.catalog.selectors import department_list_with_counts, item_get_published, item_list
+from banhao.catalog.snapshots import (
+    time_limit_label,
+    version_legal_limit,
+    version_promised_limit,
+)
 from banhao.shared.errors import NotFound
-from banhao_core.time_limits import LimitUnit as CoreLimitUnit
-from banhao_core.time_limits import TimeLimit, TimeLimitError, compression_ratio
+from banhao_core.time_limits import compression_ratio
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 100
@@ -372,19 +375,10 @@ def _yes_no(flag: bool) -> str:
     return _("是") if flag else _("否")
 
 
-def _core_limit(amount: int | None, unit: str) -> TimeLimit | None:
-    if amount is None or unit not in CoreLimitUnit.__members__.values():
-        return None
-    try:
-        return TimeLimit(amount, CoreLimitUnit(unit))
-    except TimeLimitError:
-        return None
-
-
 def _compression(version: ServiceItemVersion) -> tuple[str, str]:
     """(text, badge class) of the 承诺时限压缩比, or ("", "") when it is not defined."""
-    legal = _core_limit(version.legal_limit_amount, version.legal_limit_unit)
-    promised = _core_limit(version.promised_limit_amount, version.promised_limit_unit)
+    legal = version_legal_limit(version)
+    promised = version_promised_limit(version)
     if legal is None or promised is None:
         return "", ""
     ratio = compression_ratio(legal, promised)
