@@ -45,8 +45,8 @@ def frozen() -> Any:
         yield traveller
 
 
-@pytest.fixture
-def world(db: Any, frozen: Any) -> World:
+def build_world() -> World:
+    """Load the calendar, the demo organisation, accounts and curated catalogue."""
     for path in SHIPPED_HOLIDAYS:
         holiday_notice_load(document=json.loads(path.read_text(encoding="utf-8")), actor=None)
     demo_catalogue_load()
@@ -54,6 +54,11 @@ def world(db: Any, frozen: Any) -> World:
     demo_users_load(centre=centre)
     users = {u.username: u for u in User.objects.all()}
     return World(centre=centre, users=users, permit=item_get_published(code=CONSTRUCTION_PERMIT))
+
+
+@pytest.fixture
+def world(db: Any, frozen: Any) -> World:
+    return build_world()
 
 
 def company_applicant() -> ApplicantData:
