@@ -61,3 +61,31 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return role in self.role_set()
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients (``Authorization: Bearer bh_…``).
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, when it is created
+    (``banhao.accounts.tokens``). ``key_prefix`` (the first 8 characters) finds the row and lets
+    people tell their tokens apart.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    key_prefix = models.CharField(_("令牌前缀"), max_length=8, db_index=True)
+    key_hash = models.CharField(_("令牌摘要（SHA-256）"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 访问令牌")
+        verbose_name_plural = _("API 访问令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.key_prefix}…）"

@@ -2,7 +2,8 @@
 
 Who may see a case:
 * the applicant who filed it; a company account, every case of its 统一社会信用代码;
-* window clerks, approvers and leaders of the case's service centre;
+* window clerks, approvers and leaders of the case's service centre (not drafts: a draft is
+  the applicant's own until submitted);
 * reviewers whose department has a review task on it.
 """
 
@@ -26,7 +27,8 @@ def visible_cases(user: User) -> QuerySet[Case]:
     if user.kind == User.Kind.COMPANY and user.organisation_code:
         condition |= Q(organisation_code=user.organisation_code)
     if user.service_centre_id is not None and any(user.has_role(r) for r in CENTRE_ROLES):
-        condition |= Q(service_centre_id=user.service_centre_id)
+        # A draft (暂存) is the applicant's own until it is submitted.
+        condition |= Q(service_centre_id=user.service_centre_id) & ~Q(state="draft")
     if user.has_role(Role.REVIEWER) and user.department_id is not None:
         condition |= Q(review_tasks__department_id=user.department_id)
     return Case.objects.filter(condition).distinct()

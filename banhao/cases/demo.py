@@ -431,12 +431,14 @@ def _play(  # noqa: PLR0911, PLR0912, PLR0915 - one case's life, read top to bot
 
 def _withdraw(demo: _Demo, version: ServiceItemVersion, start: dt.datetime) -> None:
     case = demo.start(version, start, online=True, complete=True)
+    applicant = case.applicant
+    assert applicant is not None  # online cases always have an account
     moment = demo.later(start, 0)
-    case = demo.step(moment, lambda: case_submit(case=case, actor=case.applicant))  # type: ignore[arg-type]
+    case = demo.step(moment, lambda: case_submit(case=case, actor=applicant))
     demo.step(
         demo.later(moment, 1),
-        lambda: case_withdraw(case=case, actor=case.applicant, reason="申请人自行撤回"),
-    )  # type: ignore[arg-type]
+        lambda: case_withdraw(case=case, actor=applicant, reason="申请人自行撤回"),
+    )
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from banhao.accounts.models import User
+from banhao.accounts.roles import Role
 from banhao.cases.access import visible_cases
 from banhao.cases.models import Case, CaseEvent, ReviewTask
 from banhao.cases.snapshots import actor_of, case_clock, case_snapshot
@@ -52,7 +53,7 @@ def case_list_for_window(*, user: User, states: tuple[str, ...] = WINDOW_STATES)
 
 def review_queue(*, user: User, include_done: bool = False) -> QuerySet[ReviewTask]:
     """待办: the reviewer's department's open tasks, most urgent deadline first."""
-    if user.department_id is None:
+    if user.department_id is None or not user.has_role(Role.REVIEWER):
         return ReviewTask.objects.none()
     states = ("pending",) if not include_done else ("pending", "approved", "rejected")
     return (

@@ -557,6 +557,7 @@ def _missing_required(case: Case) -> list[str]:
 def case_submit(*, case: Case, actor: User, expected_version: int | None = None) -> Case:
     """申报: the applicant submits a complete draft online."""
     with transaction.atomic():
+        _require_applicant_side(case, actor)
         missing = _missing_required(Case.objects.get(pk=case.pk))
         if missing:
             raise ValidationFailed(

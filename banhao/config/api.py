@@ -14,6 +14,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from banhao.accounts.tokens import SessionSwagger
+from banhao.cases.api import router as cases_router
 from banhao.catalog.api import router as catalog_router
 from banhao.org.api import router as org_router
 from banhao.shared.errors import BanhaoError
@@ -50,6 +52,16 @@ _MESSAGES = {
 }
 
 
+def _field_name(location: object) -> str:
+    """``("body", "payload", "expected_version")`` → ``expected_version``: the request part and
+    the parameter's own name are dropped so the field reads like the input's name."""
+    parts = [str(p) for p in location] if isinstance(location, (list, tuple)) else []
+    parts = [p for p in parts if p not in {"query", "body", "path"}]
+    if len(parts) > 1 and parts[0] in {"payload", "data", "file", "form"}:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 def _chinese(err: dict[str, object]) -> str:
     template = _MESSAGES.get(str(err.get("type", "")))
     if template is None:
@@ -70,12 +82,14 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    docs=SessionSwagger(),
     openapi_url="/openapi.json",
 )
 
 api.add_router("/v1/catalog/", catalog_router)
 api.add_router("/v1/org/", org_router)
 api.add_router("/v1/calendar/", calendar_router)
+api.add_router("/v1/cases/", cases_router)
 
 
 @api.exception_handler(BanhaoError)
@@ -87,9 +101,7 @@ def banhao_error(request: HttpRequest, exc: BanhaoError) -> HttpResponse:
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     problems = [
         {
-            "field": ".".join(
-                str(part) for part in err.get("loc", ()) if part not in {"query", "body", "path"}
-            ),
+            "field": _field_name(err.get("loc", ())),
             "message": _chinese(err),
             "type": err.get("type", ""),
         }
@@ -113,7 +125,14 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
     return api.create_response(request, body, status=401)
 
 
+#: ninja's own English messages → Chinese.
+_HTTP_MESSAGES = {
+    "Cannot parse request body": ("invalid_json", "请求体不是有效的 JSON"),
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    body = {"error": {"code": "http_error", "message": str(exc)}}
+    code, message = _HTTP_MESSAGES.get(str(exc), ("http_error", str(exc)))
+    body = {"error": {"code": code, "message": message}}
     return api.create_response(request, body, status=exc.status_code)

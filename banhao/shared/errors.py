@@ -44,6 +44,13 @@ class ValidationFailed(BanhaoError):
     code = "validation_failed"
 
 
+class Forbidden(BanhaoError):
+    """The caller may see the object but not do this with it (403)."""
+
+    status_code = 403
+    code = "forbidden"
+
+
 class NotFound(BanhaoError):
     """Missing and forbidden look the same to the caller."""
 

@@ -115,7 +115,7 @@ def case_url(case: Case) -> str:
     return reverse("cases:staff_case", args=[case.number])
 
 
-def task_of(case: Case, reviewer: World | Any, world: World) -> ReviewTask:
+def task_of(case: Case, reviewer: str, world: World) -> ReviewTask:
     return ReviewTask.objects.get(case=case, department=world.user(reviewer).department)
 
 
@@ -555,7 +555,7 @@ def test_material_files_only_through_access(
     assert row.file.url not in page  # never the public media URL
     download = client_for(world, "qiye").get(url)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PDF
+    assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
     assert download["Content-Type"] == "application/pdf"
     assert "attachment" in download["Content-Disposition"]
     assert download["Cache-Control"] == "private, no-store"

@@ -84,9 +84,15 @@ def test_run_periodic_once_enqueues_the_registered_jobs_for_the_worker(applicant
     call_command("run_periodic", "--once", stdout=out)
 
     assert "notifications.requeue_stale" in out.getvalue()
-    (job,) = DBTaskResult.objects.all()
-    assert job.task_path == "banhao.notifications.tasks.requeue_stale_notifications"
+    assert "cases.sweep_deadlines" in out.getvalue()
+    jobs = {job.task_path: job for job in DBTaskResult.objects.all()}
+    job = jobs["banhao.notifications.tasks.requeue_stale_notifications"]
+    assert "banhao.cases.tasks.sweep_deadlines" in jobs
     run_worker_batch()
     job.refresh_from_db()
     assert job.status == TaskResultStatus.SUCCESSFUL
     assert job.return_value == 0
+    sweep = jobs["banhao.cases.tasks.sweep_deadlines"]
+    sweep.refresh_from_db()
+    assert sweep.status == TaskResultStatus.SUCCESSFUL
+    assert sweep.return_value == {"recomputed": 0, "alerted": 0}
