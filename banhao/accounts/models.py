@@ -43,10 +43,31 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
     )
+    # Where SMS notifications go (banhao.notifications.senders reads ``user.mobile``).
+    mobile = models.CharField(_("手机号"), max_length=11, blank=True)
+    # 身份证号 of a natural person. Personal data: never logged, audited or put in a message.
+    # The security baseline will encrypt it; a plain column until then.
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # One person account per resident ID number.
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~models.Q(id_number=""),
+                name="accounts_user_id_number_unique",
+                violation_error_message=_("该身份证号已注册过账号"),
+            ),
+            # One company account per 统一社会信用代码.
+            models.UniqueConstraint(
+                fields=["organisation_code"],
+                condition=models.Q(kind="company") & ~models.Q(organisation_code=""),
+                name="accounts_user_company_code_unique",
+                violation_error_message=_("该统一社会信用代码已注册过法人账号"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

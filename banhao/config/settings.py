@@ -124,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not shared-cache memory, so concurrent-writer tests see the same
+    # locking (busy timeout, IMMEDIATE transactions) as the embedded production database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_banhao.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -22,8 +22,8 @@ from banhao.notifications.models import Notification
 
 logger = logging.getLogger("banhao.notifications.outbox")
 
-# The account attribute that holds a mobile number. accounts.User has none yet; until it has,
-# SMS deliveries fail with "未登记手机号" (recorded, not raised).
+# The account attribute that holds a mobile number; an account without one gets its SMS
+# recorded as failed with "未登记手机号" (not raised).
 MOBILE_ATTRIBUTE = "mobile"
 
 

@@ -75,3 +75,14 @@ def test_notice_download_goes_through_access(world: World, client: Client) -> No
     assert client.get(f"/cases/{case.number}/notices/refusal.pdf").status_code == 404
     assert client.get(f"/cases/{case.number}/notices/unknown.pdf").status_code == 404
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_case_pages_link_the_notices(world: World, client: Client) -> None:
+    case = case_accept(case=register(world), actor=world.user("chuangkou"))
+    link = f"/cases/{case.number}/notices/acceptance.pdf"
+    client.force_login(world.user("qiye"))
+    assert link in client.get(f"/cases/{case.number}/").content.decode()
+    client.force_login(world.user("chuangkou"))
+    page = client.get(f"/cases/staff/case/{case.number}/").content.decode()
+    assert link in page
+    assert "/notices/refusal.pdf" not in page

@@ -21,9 +21,8 @@ def other_user(db: None) -> User:
 
 
 @pytest.fixture
-def mobile_13812345678(monkeypatch: pytest.MonkeyPatch) -> str:
-    """accounts.User has no mobile field yet: give every account this number."""
-    from banhao.notifications import senders
-
-    monkeypatch.setattr(User, senders.MOBILE_ATTRIBUTE, "13812345678", raising=False)
+def mobile_13812345678(applicant: User) -> str:
+    """The applicant's registered mobile number."""
+    User.objects.filter(pk=applicant.pk).update(mobile="13812345678")
+    applicant.mobile = "13812345678"
     return "13812345678"
