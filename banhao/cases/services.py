@@ -113,6 +113,9 @@ def _document_number(kind: str, now: dt.datetime) -> str:
 
 
 def _lock(case: Case, expected_version: int | None) -> Case:
+    # SQLite ignores select_for_update outside a transaction; fail loudly on every vendor.
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case writes must run inside transaction.atomic")
     locked = Case.objects.select_for_update().select_related("item_version").get(pk=case.pk)
     if expected_version is not None and locked.row_version != expected_version:
         raise Conflict(
@@ -481,7 +484,6 @@ def case_update_draft(
     return locked
 
 
-@transaction.atomic
 def _require_applicant_side(case: Case, actor: User) -> None:
     """The applicant (a company account: any case of its code) or a window clerk of the case's
     centre acting for a walk-in applicant; anyone else gets the same answer as for a missing
@@ -499,6 +501,7 @@ def _require_applicant_side(case: Case, actor: User) -> None:
     raise NotFound("找不到该办件")
 
 
+@transaction.atomic
 def case_material_upload(
     *,
     case: Case,
