@@ -21,6 +21,20 @@ def pytest_configure(config: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_caches(request: Any) -> None:
+    """Every test starts with empty in-process caches, so rate-limit counters
+    (banhao.shared.http) never carry over from one test to the next."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
 @pytest.fixture
 def holidays_loaded(db: Any) -> None:
     """The calendar table filled from the notices shipped in data/holidays/."""
@@ -88,3 +102,19 @@ def page(browser: Any) -> Any:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+# -- staff logins past the second factor (banhao.security.testing) ---------------------------
+
+
+@pytest.fixture
+def admin_client(db: Any, admin_user: Any) -> Any:
+    """pytest-django's ``admin_client``, logged in as after password + TOTP: staff pages need
+    a session that passed the second factor (``banhao.security.testing.login_staff``)."""
+    from django.test import Client
+
+    from banhao.security.testing import login_staff
+
+    client = Client()
+    login_staff(client, admin_user)
+    return client

@@ -68,6 +68,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     ),
     DemoUser("bangban", "吴帮办", User.Kind.STAFF, (Role.HELPER,), window="C01"),
     DemoUser("lingdao", "郑局长", User.Kind.STAFF, (Role.LEADER,)),
+    # 三权分立: the 安全管理员 and the 审计管理员 (``admin`` is the 系统管理员).
+    DemoUser("anquan", "钱安全", User.Kind.STAFF, (Role.SECURITY_ADMIN,)),
+    DemoUser("shenji", "冯审计", User.Kind.STAFF, (Role.AUDIT_ADMIN,)),
 )
 
 

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from banhao.accounts.roles import Role
+from banhao.privacy.fields import (
+    BlindIndexedModel,
+    BlindIndexField,
+    EncryptedCharField,
+    PrivacyQuerySet,
+)
 
 
-class User(AbstractUser):
+class UserManager(DjangoUserManager["User"]):
+    """Django's user manager on a ``PrivacyQuerySet`` (``update``/``bulk_update`` keep the
+    blind indexes right)."""
+
+    def get_queryset(self) -> PrivacyQuerySet[User]:
+        return PrivacyQuerySet(self.model, using=self._db)
+
+
+class User(AbstractUser, BlindIndexedModel):
     class Kind(models.TextChoices):
         PERSON = "person", _("自然人")
         COMPANY = "company", _("法人")
@@ -44,10 +61,17 @@ class User(AbstractUser):
         related_name="staff",
     )
     # Where SMS notifications go (banhao.notifications.senders reads ``user.mobile``).
-    mobile = models.CharField(_("手机号"), max_length=11, blank=True)
+    # Personal data, encrypted at rest (ADR 0006); look it up by ``mobile_index``.
+    mobile = EncryptedCharField(_("手机号"), max_length=11, blank=True)
+    mobile_index = BlindIndexField(
+        _("手机号散列码"), source="mobile", purpose="mobile", db_index=True
+    )
     # 身份证号 of a natural person. Personal data: never logged, audited or put in a message.
-    # The security baseline will encrypt it; a plain column until then.
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    # Encrypted at rest (ADR 0006); ``id_index`` (证件散列码) finds it and keeps it unique.
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
+    id_index = BlindIndexField(_("证件散列码"), source="id_number", purpose="id_number")
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -55,9 +79,9 @@ class User(AbstractUser):
         constraints = [
             # One person account per resident ID number.
             models.UniqueConstraint(
-                fields=["id_number"],
-                condition=~models.Q(id_number=""),
-                name="accounts_user_id_number_unique",
+                fields=["id_index"],
+                condition=~models.Q(id_index=""),
+                name="accounts_user_id_index_unique",
                 violation_error_message=_("该身份证号已注册过账号"),
             ),
             # One company account per 统一社会信用代码.

@@ -13,9 +13,10 @@ from django.db import IntegrityError, transaction
 from django.views.decorators.debug import sensitive_variables
 
 from banhao.accounts.models import User
-from banhao.accounts.roles import Role
+from banhao.accounts.roles import Role, separation_problem
 from banhao.audit.services import audit_record
 from banhao.org.models import Department, ServiceCentre, Window
+from banhao.privacy.fields import blind_lookup
 from banhao.shared.errors import Conflict, ValidationFailed
 from banhao_core.identifiers import IdentifierError, validate_credit_code, validate_resident_id
 
@@ -42,7 +43,7 @@ def _resident_id_check(value: str, *, kind: str, exclude: User | None = None) ->
         number = validate_resident_id(value)
     except IdentifierError as exc:
         raise ValidationFailed(str(exc), field="id_number") from exc
-    taken = User.objects.filter(id_number=number)
+    taken = User.objects.filter(blind_lookup(User, "id_number", number))
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
@@ -70,7 +71,9 @@ def user_create(
 ) -> User:
     """Create a user with roles. Staff roles require a service centre; reviewers and
     approvers a department; a company account its valid 统一社会信用代码, not yet taken by
-    another company account. ``mobile`` and (for a person) ``id_number`` are optional."""
+    another company account. ``mobile`` and (for a person) ``id_number`` are optional.
+    三权分立: at most one of the three administrator roles, and a superuser only as the system
+    admin (``banhao.accounts.roles.separation_problem``)."""
     role_set = frozenset(roles)
     if User.objects.filter(username=username).exists():
         raise Conflict(f"用户名已存在：{username}", field="username")
@@ -86,6 +89,9 @@ def user_create(
         raise ValidationFailed("手机号格式不正确，应为 11 位手机号码", field="mobile")
     if id_number:
         id_number = _resident_id_check(id_number, kind=kind)
+    separation = separation_problem(role_set, is_superuser=is_superuser)
+    if separation is not None:
+        raise ValidationFailed(separation, field="roles", code="separation_of_duties")
     if role_set & Role.staff_roles() and service_centre is None:
         raise ValidationFailed("工作人员必须指定所属政务服务中心", field="service_centre")
     if role_set & {Role.REVIEWER, Role.APPROVER} and department is None:
@@ -100,7 +106,8 @@ def user_create(
         window=window,
         mobile=mobile,
         id_number=id_number,
-        is_staff=is_superuser or Role.ADMIN in role_set,
+        # The Django admin: the system admin's catalogue pages, the audit admin's log.
+        is_staff=is_superuser or bool(role_set & {Role.ADMIN, Role.AUDIT_ADMIN}),
         is_superuser=is_superuser,
     )
     if password:
@@ -320,7 +327,10 @@ def _registration_conflict(registration: _Registration) -> Conflict | None:
     """The first account that is already registered with these inputs, as a ``Conflict``."""
     if User.objects.filter(username__iexact=registration.username).exists():
         return Conflict("该用户名已被注册，请换一个", field="username")
-    if registration.id_number and User.objects.filter(id_number=registration.id_number).exists():
+    if (
+        registration.id_number
+        and User.objects.filter(blind_lookup(User, "id_number", registration.id_number)).exists()
+    ):
         return Conflict("该身份证号已注册过账号，请直接登录", field="id_number")
     if (
         registration.organisation_code

@@ -13,6 +13,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from banhao.privacy.fields import (
+    BlindIndexedModel,
+    BlindIndexField,
+    EncryptedCharField,
+    PrivacyQuerySet,
+)
 from banhao_core.workflow import (
     BusinessAction,
     CaseState,
@@ -49,7 +55,7 @@ class IdType(models.TextChoices):
     CREDIT_CODE = "001", _("统一社会信用代码")
 
 
-class Case(models.Model):
+class Case(BlindIndexedModel):
     number = models.CharField(_("办件编号"), max_length=50, unique=True)
     item_version = models.ForeignKey(
         "catalog.ServiceItemVersion",
@@ -71,7 +77,9 @@ class Case(models.Model):
         db_index=True,
     )
     channel = models.CharField(_("申报来源"), max_length=2, choices=Channel.choices)
-    # Applicant (GB/T 39046 6.2). The security baseline encrypts the personal fields.
+    # Applicant (GB/T 39046 6.2). The personal fields are encrypted at rest (ADR 0006): the
+    # name (a company's too, for simplicity), ID number, contact and address. The 统一社会信用代码
+    # is public registry data and stays plain (company accounts find their cases by it).
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请账号"),
@@ -81,15 +89,19 @@ class Case(models.Model):
         related_name="cases",
     )
     applicant_kind = models.CharField(_("申请人类型"), max_length=10, choices=ApplicantKind.choices)
-    applicant_name = models.CharField(_("申请人名称"), max_length=200)
+    applicant_name = EncryptedCharField(_("申请人名称"), max_length=200)
     applicant_id_type = models.CharField(_("证件类型"), max_length=3, choices=IdType.choices)
-    applicant_id_number = models.CharField(_("证件号码"), max_length=18)
+    applicant_id_number = EncryptedCharField(_("证件号码"), max_length=18)
+    # 证件散列码: the same purpose as accounts.User.id_index, so the two can be joined.
+    applicant_id_index = BlindIndexField(
+        _("证件散列码"), source="applicant_id_number", purpose="id_number", db_index=True
+    )
     organisation_code = models.CharField(
         _("统一社会信用代码"), max_length=18, blank=True, db_index=True
     )
-    contact_name = models.CharField(_("联系人"), max_length=100)
-    contact_phone = models.CharField(_("联系电话"), max_length=20)
-    address = models.CharField(_("通讯地址"), max_length=300, blank=True)
+    contact_name = EncryptedCharField(_("联系人"), max_length=100)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=20)
+    address = EncryptedCharField(_("通讯地址"), max_length=300, blank=True)
     situation_answers = models.JSONField(_("办理情形"), default=dict, blank=True)
     form_data = models.JSONField(_("申请表内容"), default=dict, blank=True)
     # Window handling
@@ -136,6 +148,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     # Optimistic concurrency: every transition increments it (see services._transition).
     row_version = models.PositiveIntegerField(default=0)
+
+    objects = PrivacyQuerySet["Case"].as_manager()
 
     class Meta:
         verbose_name = _("办件")

@@ -528,7 +528,7 @@ def case_material_upload(
         raise NotFound("该办件没有这项材料", field=f"material_{material_id}")
     if row.file:
         row.file.delete(save=False)
-    upload.name = f"{locked.number}-{row.pk}{checked.extension}"
+    upload.name = checked.stored_name  # random; the applicant's name is only shown
     row.file = upload
     row.original_filename = checked.safe_name
     row.content_type = checked.content_type

@@ -332,6 +332,11 @@ class ServiceItemVersionAdmin(admin.ModelAdmin[ServiceItemVersion]):
     list_select_related = ("item",)
     inlines = (MaterialInline, SituationInline, FeeInline, FaqInline, ReviewStepInline)
     actions = ("publish_selected", "new_draft_from_selected")
+
+    class Media:
+        # Colours of the validation report; the Content-Security-Policy forbids style="…".
+        css = {"all": ("banhao/admin.css",)}
+
     readonly_fields = (
         "item",
         "version",
@@ -446,13 +451,16 @@ class ServiceItemVersionAdmin(admin.ModelAdmin[ServiceItemVersion]):
             return format_html("{}", "")
         problems = version_problems(obj)
         if not problems:
-            return format_html('<span style="color:#2e7d32">{}</span>', "✔ 全部校验通过")
+            return format_html('<span class="banhao-check-ok">{}</span>', "✔ 全部校验通过")
         return format_html(
-            "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+            '<ul class="banhao-check-list">{}</ul>',
             format_html_join(
                 "",
-                '<li style="color:{}">{}</li>',
-                (("#c62828" if p.is_error else "#8d6e00", str(p)) for p in problems),
+                '<li class="{}">{}</li>',
+                (
+                    ("banhao-check-error" if p.is_error else "banhao-check-hint", str(p))
+                    for p in problems
+                ),
             ),
         )
 

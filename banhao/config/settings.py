@@ -72,18 +72,27 @@ INSTALLED_APPS = [
     "banhao.cases",
     "banhao.demo",
     "banhao.notifications",
+    "banhao.privacy",
+    "banhao.security",
+    "banhao.backup",
     "django_tasks",
     "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTTP security block below: CSP + Permissions-Policy, then per-address rate limits
+    # (before sessions, so refused requests cost no database work).
+    "banhao.shared.http.SecurityHeadersMiddleware",
+    "banhao.shared.http.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Session lifetime, staff idle timeout and the staff second factor (banhao.security).
+    "banhao.security.web.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -133,12 +142,26 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 
+# Argon2id first; PBKDF2 hashes of older accounts still verify and are re-hashed with Argon2 at
+# the next login. (Tests swap in a fast hasher: see conftest.py.)
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+# Password policy: at least 8 characters (staff 10), letters and digits mixed, not like the
+# username, not a common password (banhao.security.validators; Chinese messages).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "banhao.security.validators.StaffMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "banhao.security.validators.LetterDigitValidator"},
 ]
+# A session ends 8 hours after its login however active (banhao.security's middleware also
+# enforces this from the login time); staff sessions end after 30 idle minutes (below).
+SESSION_COOKIE_AGE = 8 * 60 * 60
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -191,3 +214,192 @@ BANHAO_DOCUMENT_PREFIX = os.environ.get("BANHAO_DOCUMENT_PREFIX", "邹")
 
 # Uploaded material files: size limit per file (MB).
 BANHAO_MAX_UPLOAD_MB = int(os.environ.get("BANHAO_MAX_UPLOAD_MB", "10"))
+
+# --- banhao.privacy: personal-data encryption keys (docs/adr/0006) -- BEGIN -------------------
+# | BANHAO_DATA_KEYS | dev key (refused in production) | "id1:base64,id2:base64", 16-byte SM4 keys |
+# | BANHAO_DATA_KEY_ACTIVE | the only key | id of the key new values are encrypted with |
+# | BANHAO_INDEX_KEY | dev key (refused in production) | base64, >= 16 bytes (32 recommended) |
+# Keys come from the deployment's key storage (KMS/HSM/密码机 → environment), never the DB.
+# Old keys stay in BANHAO_DATA_KEYS until `manage.py rotate_keys` has re-encrypted every row.
+# DEVELOPMENT-ONLY keys, public in this repository: used only when BANHAO_ENV != production.
+_DEV_DATA_KEY = "REVWLU9OTFktc200LWtleQ=="  # b"DEV-ONLY-sm4-key"
+_DEV_INDEX_KEY = "REVWLU9OTFktYmFuaGFvLWJsaW5kLWluZGV4LWtleSE="  # b"DEV-ONLY-banhao-blind-…"
+BANHAO_DATA_KEYS = os.environ.get("BANHAO_DATA_KEYS", "").strip()
+BANHAO_DATA_KEY_ACTIVE = os.environ.get("BANHAO_DATA_KEY_ACTIVE", "").strip()
+BANHAO_INDEX_KEY = os.environ.get("BANHAO_INDEX_KEY", "").strip()
+if IS_PRODUCTION:
+    if not BANHAO_DATA_KEYS or not BANHAO_INDEX_KEY:
+        raise ImproperlyConfigured(
+            "BANHAO_DATA_KEYS and BANHAO_INDEX_KEY must be set when BANHAO_ENV=production."
+        )
+    if _DEV_DATA_KEY in BANHAO_DATA_KEYS or _DEV_INDEX_KEY in BANHAO_INDEX_KEY:
+        raise ImproperlyConfigured("The development data keys must not be used in production.")
+else:
+    BANHAO_DATA_KEYS = BANHAO_DATA_KEYS or f"dev1:{_DEV_DATA_KEY}"
+    BANHAO_INDEX_KEY = BANHAO_INDEX_KEY or _DEV_INDEX_KEY
+# --- banhao.privacy -- END --------------------------------------------------------------------
+
+# --- banhao.audit -- BEGIN --------------------------------------------------------------------
+# Audit log retention (等保 level 3; 网络安全法第二十一条: network logs kept ≥ six months).
+# BANHAO_AUDIT_RETENTION_DAYS (default 400, at least 183): `manage.py prune_audit` removes
+# entries older than this, oldest first, and leaves an anchor for `manage.py verify_audit`.
+BANHAO_AUDIT_RETENTION_MIN_DAYS = 183
+BANHAO_AUDIT_RETENTION_DAYS = int(os.environ.get("BANHAO_AUDIT_RETENTION_DAYS", "400"))
+if BANHAO_AUDIT_RETENTION_DAYS < BANHAO_AUDIT_RETENTION_MIN_DAYS:
+    raise ImproperlyConfigured(
+        f"BANHAO_AUDIT_RETENTION_DAYS={BANHAO_AUDIT_RETENTION_DAYS} is below the legal minimum "
+        f"of {BANHAO_AUDIT_RETENTION_MIN_DAYS} days (网络安全法第二十一条: at least six months)."
+    )
+# --- banhao.audit -- END ----------------------------------------------------------------------
+
+# --- HTTP security (banhao.shared.http, docs/deployment.md) -- BEGIN -------------------------
+# | BANHAO_SECURE_COOKIES | 1 in production | session and CSRF cookies only over HTTPS |
+# | BANHAO_SSL_REDIRECT | 1 in production | redirect http:// to https:// (except /healthz) |
+# | BANHAO_PROXY_SSL_HEADER | unset | `X-Forwarded-Proto=https`: the header the TLS proxy sets |
+# | BANHAO_HSTS_SECONDS | 31536000 in production, else 0 | Strict-Transport-Security max-age |
+# | BANHAO_HSTS_INCLUDE_SUBDOMAINS | 1 | HSTS includeSubDomains |
+# | BANHAO_HSTS_PRELOAD | 1 in production | HSTS preload |
+# | BANHAO_TRUSTED_PROXIES | 0 | reverse proxies in front; >0: rate limits use X-Forwarded-For |
+# | BANHAO_CACHE_BACKEND | django.core.cache.backends.locmem.LocMemCache | Django cache backend |
+# | BANHAO_CACHE_LOCATION | banhao | cache location (table name, redis:// URL, …) |
+# | BANHAO_RATE_LIMIT_LOGIN | 10 | POST /accounts/login/ per address per minute |
+# | BANHAO_RATE_LIMIT_REGISTER | 5 | POST /accounts/register/ per address per minute |
+# | BANHAO_RATE_LIMIT_SECOND_FACTOR | 10 | POST /security/mfa/…, /security/reauth/ per address/min |
+# | BANHAO_RATE_LIMIT_PUBLIC_API | 120 | /api/v1/catalog/ and /api/v1/calendar/ per address/min |
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+SESSION_COOKIE_SECURE = env_bool("BANHAO_SECURE_COOKIES", default=IS_PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+SECURE_SSL_REDIRECT = env_bool("BANHAO_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's plain-HTTP health probe
+if os.environ.get("BANHAO_PROXY_SSL_HEADER", "").strip():
+    _header, _, _value = os.environ["BANHAO_PROXY_SSL_HEADER"].partition("=")
+    if not _value.strip():
+        raise ImproperlyConfigured("BANHAO_PROXY_SSL_HEADER must read like X-Forwarded-Proto=https")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _header.strip().upper().replace("-", "_"),
+        _value.strip(),
+    )
+SECURE_HSTS_SECONDS = _env_int("BANHAO_HSTS_SECONDS", 31536000 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BANHAO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("BANHAO_HSTS_PRELOAD", default=IS_PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (banhao.shared.http.SecurityHeadersMiddleware): no inline script or
+# style anywhere, the Swagger UI at /api/docs included (ninja serves it from our static files
+# and it runs under this policy unchanged; banhao/shared/tests/test_csp_browser.py checks it).
+BANHAO_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Per path prefix, directives that replace the policy's (none needed today), e.g.
+# {"/some/page": {"style-src": ["'self'", "'unsafe-inline'"]}}.
+BANHAO_CSP_PATH_OVERRIDES: dict[str, dict[str, list[str]]] = {}
+
+# Rate limits per client address (banhao.shared.http.RateLimitMiddleware), counted in the
+# cache below. With several worker processes use a shared cache (database or Redis): the
+# default LocMemCache counts per process.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "BANHAO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": os.environ.get("BANHAO_CACHE_LOCATION", "banhao"),
+    }
+}
+BANHAO_RATE_LIMIT_CACHE = "default"
+BANHAO_TRUSTED_PROXIES = _env_int("BANHAO_TRUSTED_PROXIES", 0)
+BANHAO_RATE_LIMITS = [
+    {
+        "name": "login",
+        "methods": ["POST"],
+        "paths": ["/accounts/login/"],
+        "limit": _env_int("BANHAO_RATE_LIMIT_LOGIN", 10),
+        "period": 60,
+    },
+    {
+        "name": "register",
+        "methods": ["POST"],
+        "paths": ["/accounts/register/"],
+        "limit": _env_int("BANHAO_RATE_LIMIT_REGISTER", 5),
+        "period": 60,
+    },
+    {
+        # one-time codes (TOTP, recovery codes) at login, enrolment and re-authentication
+        "name": "second_factor",
+        "methods": ["POST"],
+        "paths": ["/security/mfa/", "/security/reauth/"],
+        "limit": _env_int("BANHAO_RATE_LIMIT_SECOND_FACTOR", 10),
+        "period": 60,
+    },
+    {
+        "name": "public_api",
+        "paths": ["/api/v1/catalog/", "/api/v1/calendar/"],
+        "limit": _env_int("BANHAO_RATE_LIMIT_PUBLIC_API", 120),
+        "period": 60,
+    },
+]
+# --- HTTP security -- END ----------------------------------------------------------------------
+
+# --- banhao.backup: encrypted backups (docs/adr/0007-backups.md) -- BEGIN ----------------------
+# | BANHAO_BACKUP_KEY | dev key (refused in production) | base64 of a 16-byte SM4 key |
+# | BANHAO_BACKUP_KEY_ID | dev-only | the key's name, written into every archive's header |
+# | BANHAO_BACKUP_RETIRED_KEYS | (none) | "id:base64,id:base64": older keys restore accepts |
+# | BANHAO_BACKUP_DIR | <BANHAO_DATA_DIR>/backups | where `manage.py backup` writes |
+# The key comes from the deployment's key storage and is kept apart from the archives.
+# DEVELOPMENT-ONLY key, public in this repository: used only when BANHAO_ENV != production.
+_DEV_BACKUP_KEY = "REVWLU9OTFktYmFja3VwIQ=="  # b"DEV-ONLY-backup!"
+BANHAO_BACKUP_KEY = os.environ.get("BANHAO_BACKUP_KEY", "").strip()
+BANHAO_BACKUP_KEY_ID = os.environ.get("BANHAO_BACKUP_KEY_ID", "").strip()
+BANHAO_BACKUP_RETIRED_KEYS = os.environ.get("BANHAO_BACKUP_RETIRED_KEYS", "").strip()
+BANHAO_BACKUP_DIR = Path(os.environ.get("BANHAO_BACKUP_DIR", DATA_DIR / "backups"))
+if BANHAO_BACKUP_KEY and not BANHAO_BACKUP_KEY_ID:
+    raise ImproperlyConfigured("BANHAO_BACKUP_KEY_ID must name BANHAO_BACKUP_KEY.")
+if IS_PRODUCTION:
+    if not BANHAO_BACKUP_KEY:
+        raise ImproperlyConfigured(
+            "BANHAO_BACKUP_KEY and BANHAO_BACKUP_KEY_ID must be set when BANHAO_ENV=production."
+        )
+    if _DEV_BACKUP_KEY in f"{BANHAO_BACKUP_KEY},{BANHAO_BACKUP_RETIRED_KEYS}":
+        raise ImproperlyConfigured("The development backup key must not be used in production.")
+elif not BANHAO_BACKUP_KEY:
+    BANHAO_BACKUP_KEY, BANHAO_BACKUP_KEY_ID = _DEV_BACKUP_KEY, "dev-only"
+# --- banhao.backup -- END -----------------------------------------------------------------------
+
+# --- banhao.security: accounts and sessions (等保2.0 level 3) -- BEGIN ------------------------
+# | BANHAO_LOGIN_FAILURE_LIMIT | 5 | failed logins of one account within the window that lock it |
+# | BANHAO_LOGIN_ADDRESS_FAILURE_LIMIT | 20 | failures from one client address that throttle it |
+# | BANHAO_LOGIN_FAILURE_WINDOW_MINUTES | 15 | the window failures are counted in |
+# | BANHAO_LOGIN_LOCK_MINUTES | 15 | how long a lock or throttle lasts after the last failure |
+# | BANHAO_STAFF_IDLE_MINUTES | 30 | a staff session idle this long ends |
+# | BANHAO_MFA_ISSUER | 办好 | the issuer authenticator apps show next to the account |
+# Client addresses follow BANHAO_TRUSTED_PROXIES (see the HTTP security block).
+BANHAO_LOGIN_FAILURE_LIMIT = int(os.environ.get("BANHAO_LOGIN_FAILURE_LIMIT", "5"))
+BANHAO_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("BANHAO_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+BANHAO_LOGIN_FAILURE_WINDOW_MINUTES = int(
+    os.environ.get("BANHAO_LOGIN_FAILURE_WINDOW_MINUTES", "15")
+)
+BANHAO_LOGIN_LOCK_MINUTES = int(os.environ.get("BANHAO_LOGIN_LOCK_MINUTES", "15"))
+BANHAO_STAFF_IDLE_MINUTES = int(os.environ.get("BANHAO_STAFF_IDLE_MINUTES", "30"))
+BANHAO_MFA_ISSUER = os.environ.get("BANHAO_MFA_ISSUER", "办好")
+# --- banhao.security -- END -------------------------------------------------------------------

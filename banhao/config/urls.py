@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("banhao.accounts.web.urls")),
+    path("security/", include("banhao.security.web.urls")),
     path("calendar/", include("banhao.workcalendar.web.urls")),
     path("cases/", include("banhao.cases.web.urls")),
     path("", include("banhao.catalog.web.urls")),

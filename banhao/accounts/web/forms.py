@@ -11,10 +11,15 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from banhao.accounts.models import User
 from banhao.accounts.services import applicant_registration_errors
+from banhao.security.services import login_failure_record, login_refusal
+from banhao.security.web.session import client_address
 from banhao.shared.errors import BanhaoError
 
 #: Service field name → form field name, where they differ.
@@ -66,7 +71,7 @@ class RegisterForm(forms.Form):
     password1 = forms.CharField(
         label=_("密码"),
         strip=False,
-        help_text=_("至少 8 个字符，不能全是数字，不能与用户名相似"),
+        help_text=_("至少 8 个字符，须同时包含字母和数字，不能与用户名相似"),
         widget=_password(),
         error_messages={"required": _("请设置密码")},
     )
@@ -178,3 +183,34 @@ REGISTER_FORMS: dict[str, type[RegisterForm]] = {
     User.Kind.PERSON: PersonRegisterForm,
     User.Kind.COMPANY: CompanyRegisterForm,
 }
+
+
+class LoginForm(AuthenticationForm):
+    """The password step of a login, with the lock of the security baseline: an account with
+    too many recent failures, or a client address with too many, is refused before the
+    password is even checked ("登录失败次数过多，请 N 分钟后再试"); every failure is counted
+    and audited (``banhao.security.services``)."""
+
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确，请重新输入（区分大小写）"),
+        "inactive": _("该账号已停用"),
+        "locked": _("登录失败次数过多，请稍后再试"),
+    }
+
+    @sensitive_variables()
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password or self.request is None:
+            return super().clean()
+        address = client_address(self.request)
+        lock = login_refusal(username=username, address=address)
+        if lock is not None:
+            raise ValidationError(lock.message, code="locked")
+        try:
+            return super().clean()
+        except ValidationError:
+            lock = login_failure_record(username=username, address=address)
+            if lock is not None:
+                raise ValidationError(lock.message, code="locked") from None
+            raise

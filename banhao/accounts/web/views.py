@@ -1,4 +1,5 @@
-"""Applicant self-registration: 个人注册 and 法人注册 (``/accounts/register/?kind=…``).
+"""Login (``LoginView``, the password step) and applicant self-registration: 个人注册 and
+法人注册 (``/accounts/register/?kind=…``).
 
 On success the new applicant is logged in and sent to 我的办件 (or to a safe ``next``).
 Service errors are shown in Chinese next to the field at fault; the passwords are never
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +23,11 @@ from django.views.decorators.http import require_http_methods
 
 from banhao.accounts.models import User
 from banhao.accounts.services import applicant_register
-from banhao.accounts.web.forms import REGISTER_FORMS
+from banhao.accounts.web.forms import REGISTER_FORMS, LoginForm
+from banhao.security.access import mfa_required
+from banhao.security.selectors import mfa_device_confirmed
+from banhao.security.services import login_success_record
+from banhao.security.web.session import client_address
 from banhao.shared.errors import BanhaoError
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -85,3 +91,26 @@ def register_view(request: HttpRequest) -> HttpResponse:
         {"form": form, "kind": kind, "tabs": tabs, "next": next_url},
         status=status,
     )
+
+
+class LoginView(auth_views.LoginView):
+    """The password step of every login (``LoginForm`` counts failures and locks).
+
+    An applicant is then logged in fully. Staff are logged in but not yet verified: they go on
+    to the second step — or, without a confirmed device, to enrolment — and the
+    ``SessionSecurityMiddleware`` keeps them from every other page until it is passed.
+    """
+
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        user: User = form.get_user()
+        response = super().form_valid(form)  # logs in; redirects to the next page
+        login_success_record(user=user, address=client_address(self.request))
+        if not mfa_required(user):
+            return response
+        step = "security:mfa_verify" if mfa_device_confirmed(user) else "security:mfa_enrol"
+        next_url = self.get_success_url()
+        query = f"?{urlencode({'next': next_url})}" if next_url else ""
+        return redirect(reverse(step) + query)

@@ -4,6 +4,7 @@ from django.test import Client
 
 from banhao.cases.models import Case
 from banhao.cases.services import case_accept
+from banhao.security.testing import login_staff
 
 from .conftest import World
 from .test_story import register
@@ -11,7 +12,7 @@ from .test_story import register
 
 def test_the_admin_shows_cases_but_cannot_change_them(world: World, client: Client) -> None:
     case = case_accept(case=register(world), actor=world.user("chuangkou"))
-    client.force_login(world.user("admin"))
+    login_staff(client, world.user("admin"))
     assert client.get("/admin/cases/case/").status_code == 200
     page = client.get(f"/admin/cases/case/{case.pk}/change/")
     assert page.status_code == 200

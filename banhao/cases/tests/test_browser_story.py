@@ -11,11 +11,19 @@ import pytest
 import time_machine
 
 from banhao.accounts.demo import DEMO_PASSWORD
+from banhao.accounts.models import User
 from banhao.cases.models import Case
+from banhao.security.testing import totp_code
 
 from .conftest import CONSTRUCTION_PERMIT, START, build_world
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+#: The smallest well-formed PDF: one blank A4 page (uploads are parsed, see cases.uploads).
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
+    b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\nxref\n"
+    b"0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +35,25 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+    if "/security/mfa/" in page.url:  # staff: the second factor
+        pass_second_factor(page, User.objects.get(username=username))
+
+
+def pass_second_factor(page: Any, user: User) -> None:
+    """Type the code the user's authenticator app would show (pyotp on the device's secret in
+    the test database). At the first login the device is enrolled: the page shows the QR code
+    and the secret, the code confirms it, then the ten recovery codes are shown once."""
+    enrolling = "/security/mfa/enrol/" in page.url
+    if enrolling:
+        assert page.locator("figure.qr svg").count() == 1
+    page.get_by_role("textbox", name="动态口令").fill(totp_code(user))
+    page.get_by_role("button", name="完成绑定" if enrolling else "验证").click()
+    page.wait_for_load_state()
+    if enrolling:
+        assert page.locator("ol.recovery-codes li").count() == 10
+        page.get_by_role("link", name="我已保存，继续").click()
+        page.wait_for_load_state()
+    assert "/security/mfa/" not in page.url, page.url
 
 
 def test_construction_permit_story_in_the_browser(

@@ -13,6 +13,7 @@ from banhao.cases.services import (
     case_refuse_acceptance,
     case_request_correction,
 )
+from banhao.security.testing import login_staff
 from banhao.shared.errors import NotFound
 
 from .conftest import World
@@ -82,7 +83,7 @@ def test_case_pages_link_the_notices(world: World, client: Client) -> None:
     link = f"/cases/{case.number}/notices/acceptance.pdf"
     client.force_login(world.user("qiye"))
     assert link in client.get(f"/cases/{case.number}/").content.decode()
-    client.force_login(world.user("chuangkou"))
+    login_staff(client, world.user("chuangkou"))
     page = client.get(f"/cases/staff/case/{case.number}/").content.decode()
     assert link in page
     assert "/notices/refusal.pdf" not in page

@@ -25,6 +25,7 @@ from banhao.cases.services import (
     review_task_decide,
 )
 from banhao.catalog.models import ServiceItemVersion
+from banhao.security.testing import login_staff
 
 from .conftest import COMPANY_CODE, CONSTRUCTION_PERMIT, World, company_applicant
 from .test_services import PDF, upload_all
@@ -40,7 +41,7 @@ def media(settings: Any, tmp_path: Path) -> None:
 
 def login(world: World, username: str) -> Client:
     client = Client()
-    client.force_login(world.user(username))
+    login_staff(client, world.user(username))  # force_login; staff also pass the second factor
     return client
 
 

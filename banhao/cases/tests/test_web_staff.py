@@ -29,11 +29,18 @@ from banhao.cases.services import (
 from banhao.cases.web.staff import ACTION_FORMS
 from banhao.catalog.choices import MaterialNecessity, MaterialSource
 from banhao.catalog.models import Material
+from banhao.security.testing import login_staff
 
 from .conftest import COMPANY_CODE, SHANGHAI, World, company_applicant
 
 REVIEWERS = ("zhujian", "ziran", "xiaofang")
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+#: The smallest well-formed PDF: one blank A4 page (uploads are parsed, see cases.uploads).
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
+    b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\nxref\n"
+    b"0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -42,7 +49,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def client_for(world: World, username: str | None) -> Client:
     client = Client()
     if username is not None:
-        client.force_login(world.user(username))
+        login_staff(client, world.user(username))  # staff pass the second factor too
     return client
 
 
@@ -578,8 +585,10 @@ def test_window_queue_warns_before_the_correction_deadline_lapses(
     clerk = client_for(world, "chuangkou")
     assert "即将到期" not in clerk.get(reverse("cases:window_queue")).content.decode()
     frozen.move_to(dt.datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI))  # one working day left
+    clerk = client_for(world, "chuangkou")  # days later: a new login (sessions end)
     assert "即将到期" in clerk.get(reverse("cases:window_queue")).content.decode()
     frozen.move_to(dt.datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI))  # deadline was 12-04
+    clerk = client_for(world, "chuangkou")
     html = clerk.get(reverse("cases:window_queue")).content.decode()
     assert case.number in html and "已逾期" in html
 

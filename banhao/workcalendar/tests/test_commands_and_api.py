@@ -153,9 +153,10 @@ def test_admin_can_upload_a_new_year_notice(
     holidays_loaded: None, client: Client, tmp_path: Path
 ) -> None:
     from banhao.accounts.models import User
+    from banhao.security.testing import login_staff
 
     admin = User.objects.create_superuser("root", "root@example.com", "pw-Aa123456!")
-    client.force_login(admin)
+    login_staff(client, admin)
     doc = {
         "year": 2027,
         "papers": ["https://www.gov.cn/x"],
