@@ -54,6 +54,7 @@ from banhao.catalog.choices import MaterialNecessity
 from banhao.catalog.models import ServiceItemVersion
 from banhao.catalog.selectors import item_get_published
 from banhao.org.models import ServiceCentre
+from banhao.privacy.masking import mask_address, mask_id_number, mask_mobile, mask_name
 from banhao.shared.errors import Forbidden, NotFound, ValidationFailed
 from banhao_core.time_limits import ClockStatus, Light
 from banhao_core.workflow import (
@@ -204,14 +205,21 @@ class ApplicantIn(Schema):
 
 
 class ApplicantOut(Schema):
+    """The applicant as shown to every caller: personal data masked on the server (a natural
+    person's name and 身份证号, the contact person, the phone, the address below 街道/镇)."""
+
     kind: CodeLabel
     name: str = Field(..., examples=["邹平市鲁信建设工程有限公司"])
     id_type: CodeLabel = Field(..., description="证件类型（GA/T 2000.156）")
-    id_number: str = Field(..., examples=["91371681MA3CBH0A1C"])
+    id_number: str = Field(
+        ...,
+        description="统一社会信用代码；自然人的身份证号脱敏显示（371681********1234）",
+        examples=["91371681MA3CBH0A1C"],
+    )
     organisation_code: str = Field(..., examples=["91371681MA3CBH0A1C"])
-    contact_name: str = Field(..., examples=["刘经理"])
-    contact_phone: str = Field(..., examples=["13805431234"])
-    address: str = Field(..., examples=["邹平市黛溪街道"])
+    contact_name: str = Field(..., description="脱敏显示", examples=["刘*理"])
+    contact_phone: str = Field(..., description="脱敏显示", examples=["138****1234"])
+    address: str = Field(..., description="脱敏显示（保留到街道/镇）", examples=["邹平市黛溪街道"])
 
 
 Answers = dict[str, str]
@@ -585,13 +593,29 @@ def _light(status: ClockStatus | None) -> dict[str, str] | None:
     return {"code": status.light.value, "label": Light(status.light).label}
 
 
+def _is_person(case: Case) -> bool:
+    return bool(case.applicant_kind == ApplicantKind.PERSON)
+
+
+def _applicant_name(case: Case) -> str:
+    """A natural person's name masked (张*明); a company's name as registered."""
+    return mask_name(case.applicant_name) if _is_person(case) else case.applicant_name
+
+
+def _id_number(case: Case) -> str:
+    """A 身份证号 masked (371681********1234); a 统一社会信用代码 (public) as registered."""
+    return (
+        mask_id_number(case.applicant_id_number) if _is_person(case) else case.applicant_id_number
+    )
+
+
 def _summary(case: Case, status: ClockStatus | None) -> dict[str, Any]:
     return {
         "number": case.number,
         "item": _item(case.item_version),
         "state": _label(CaseState, case.state),
         "channel": _label(Channel, case.channel),
-        "applicant_name": case.applicant_name,
+        "applicant_name": _applicant_name(case),
         "created_at": _iso(case.created_at),
         "submitted_at": _iso(case.submitted_at),
         "accepted_at": _iso(case.accepted_at),
@@ -665,13 +689,13 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
         "service_centre": {"code": case.service_centre.code, "name": case.service_centre.name},
         "applicant": {
             "kind": _label(ApplicantKind, case.applicant_kind),
-            "name": case.applicant_name,
+            "name": _applicant_name(case),
             "id_type": _label(IdType, case.applicant_id_type),
-            "id_number": case.applicant_id_number,
+            "id_number": _id_number(case),
             "organisation_code": case.organisation_code,
-            "contact_name": case.contact_name,
-            "contact_phone": case.contact_phone,
-            "address": case.address,
+            "contact_name": mask_name(case.contact_name),
+            "contact_phone": mask_mobile(case.contact_phone),
+            "address": mask_address(case.address),
         },
         "situation_answers": case.situation_answers,
         "form_data": case.form_data,
@@ -938,7 +962,7 @@ def review_queue_api(request: HttpRequest, params: Query[ReviewQueueQuery]) -> d
                         "name": case.item_version.name,
                         "version": case.item_version.version,
                     },
-                    "applicant_name": case.applicant_name,
+                    "applicant_name": _applicant_name(case),
                     "state": _label(CaseState, case.state),
                     "accepted_at": _iso(case.accepted_at),
                 },

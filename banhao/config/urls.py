@@ -17,5 +17,6 @@ urlpatterns = [
     path("security/", include("banhao.security.web.urls")),
     path("calendar/", include("banhao.workcalendar.web.urls")),
     path("cases/", include("banhao.cases.web.urls")),
+    path("privacy/", include("banhao.privacy.web.urls")),
     path("", include("banhao.catalog.web.urls")),
 ]

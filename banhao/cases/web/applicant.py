@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 
 from banhao.accounts.models import User
 from banhao.cases.access import access_case
-from banhao.cases.models import ApplicantKind, Case, CaseEvent, CaseMaterial, CorrectionRequest
+from banhao.cases.models import Case, CaseEvent, CaseMaterial, CorrectionRequest
 from banhao.cases.selectors import (
     OPEN_STATES,
     case_list_for_applicant,
@@ -441,7 +441,6 @@ def _case_page(
             and m.row.material.necessity == MaterialNecessity.REQUIRED
         ),
         "max_upload_mb": max_upload_bytes() // 1024 // 1024,
-        "masked_id_number": _masked(case.applicant_id_number, case.applicant_kind),
         "answers": _answer_rows(case),
         "form_data_rows": form_data_rows,
         "tasks": _task_rows(case, view.tasks, decided=decided),
@@ -457,13 +456,6 @@ def _case_page(
         "events": _applicant_timeline(case, decided=decided),
     }
     return render(request, "cases/applicant/case_detail.html", context, status=status)
-
-
-def _masked(id_number: str, kind: str) -> str:
-    """A person's 身份证号 with the birth date and sequence hidden (3716**********123X)."""
-    if kind != ApplicantKind.PERSON or len(id_number) < 8:
-        return id_number
-    return f"{id_number[:4]}{'*' * (len(id_number) - 8)}{id_number[-4:]}"
 
 
 def _error_status(error: BanhaoError) -> int:

@@ -89,6 +89,7 @@ from banhao.cases.web.forms_staff import (
 from banhao.catalog.choices import MaterialNecessity, MaterialSource
 from banhao.catalog.models import Material, ServiceItemVersion, Situation, SituationOption
 from banhao.catalog.selectors import item_list
+from banhao.privacy.services import may_reveal
 from banhao.shared import clock
 from banhao.shared.errors import BanhaoError, Conflict, NotFound, ValidationFailed
 from banhao.workcalendar.selectors import work_calendar
@@ -593,6 +594,8 @@ def _case_context(
         "events": case_timeline(case=case),
         "answers": _situation_answers(case),
         "deadline": _notice_deadline(case, calendar, today),
+        # Personal data is shown masked; these roles may reveal a field (audited).
+        "may_reveal": may_reveal(user=user, case=case),
         "forms": forms,
         "posted": posted,
         # The message is already on the re-shown form: the panel does not repeat it.
