@@ -643,3 +643,14 @@ def test_approver_queue_marks_cases_waiting_for_a_decision(world: World) -> None
     only = client_for(world, "shenpi").get(reverse("cases:approver_queue"), {"ready": "1"})
     assert ready.number in only.content.decode()
     assert waiting.number not in only.content.decode()
+
+
+def test_staff_reads_of_a_case_and_its_files_are_audited(world: World) -> None:
+    from banhao.audit.models import AuditEntry
+
+    case = register(world)
+    client = client_for(world, "chuangkou")
+    assert client.get(case_url(case)).status_code == 200
+    entry = AuditEntry.objects.filter(action="cases.staff_view").latest("seq")
+    assert entry.actor_label == "chuangkou"
+    assert entry.details == {"number": case.number}

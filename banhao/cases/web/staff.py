@@ -25,6 +25,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
@@ -35,6 +36,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from banhao.accounts.models import User
 from banhao.accounts.roles import Role
+from banhao.audit.services import audit_read
 from banhao.cases.access import access_case, access_review_task_for_reviewer
 from banhao.cases.models import Case, CaseMaterial, ReviewTask
 from banhao.cases.selectors import (
@@ -90,6 +92,7 @@ from banhao.catalog.choices import MaterialNecessity, MaterialSource
 from banhao.catalog.models import Material, ServiceItemVersion, Situation, SituationOption
 from banhao.catalog.selectors import item_list
 from banhao.privacy.services import may_reveal
+from banhao.security.web.session import client_address
 from banhao.shared import clock
 from banhao.shared.errors import BanhaoError, Conflict, NotFound, ValidationFailed
 from banhao.workcalendar.selectors import work_calendar
@@ -653,7 +656,22 @@ def staff_case(request: HttpRequest, number: str) -> HttpResponse:
         return _not_found(request)
     if request.method == "POST":
         return _case_post(request, case)
+    _record_read(request, case, "cases.staff_view")
     return render(request, "cases/staff/case.html", _case_context(request, case))
+
+
+def _record_read(
+    request: HttpRequest, case: Case, action: str, details: dict[str, str] | None = None
+) -> None:
+    """Staff reads of a case (personal data, ID scans) go into the audit chain (domain §8.5)."""
+    with transaction.atomic():
+        audit_read(
+            actor=_user(request),
+            obj=case,
+            action=action,
+            address=client_address(request),
+            details=details or {"number": case.number},
+        )
 
 
 @require_safe
@@ -673,6 +691,9 @@ def material_file(request: HttpRequest, number: str, material_id: int) -> HttpRe
         handle = row.file.open("rb")
     except OSError:
         return _not_found(request, _("电子件文件不存在，请联系系统管理员。"))
+    _record_read(
+        request, case, "cases.material_download", {"number": case.number, "material": row.name}
+    )
     response = FileResponse(
         handle,
         as_attachment=True,
