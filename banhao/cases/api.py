@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
@@ -32,6 +33,7 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from banhao.accounts.models import User
 from banhao.accounts.roles import Role
 from banhao.accounts.tokens import NotAuthenticated, api_auth
+from banhao.audit.services import audit_read
 from banhao.cases import services
 from banhao.cases.access import access_case, access_review_task_for_reviewer
 from banhao.cases.models import (
@@ -55,6 +57,7 @@ from banhao.catalog.models import ServiceItemVersion
 from banhao.catalog.selectors import item_get_published
 from banhao.org.models import ServiceCentre
 from banhao.privacy.masking import mask_address, mask_id_number, mask_mobile, mask_name
+from banhao.security.web.session import client_address
 from banhao.shared.errors import Forbidden, NotFound, ValidationFailed
 from banhao_core.time_limits import ClockStatus, Light
 from banhao_core.workflow import (
@@ -1003,7 +1006,18 @@ def case_detail_api(request: HttpRequest, number: str) -> dict[str, Any]:
     """办件的全部信息：申请人、材料、部门审查、特别程序、延长、补正、时限状态，以及调用者现在
     可以执行的命令（``allowed_commands``）和乐观并发版本号 ``row_version``。"""
     user = _user(request)
-    return _detail(access_case(user, number), user)
+    case = access_case(user, number)
+    if user.role_set() & Role.staff_roles():
+        # A staff read of an applicant's data is a sensitive read (domain.md §8.5).
+        with transaction.atomic():
+            audit_read(
+                actor=user,
+                obj=case,
+                action="cases.api_view",
+                address=client_address(request),
+                details={"number": case.number},
+            )
+    return _detail(case, user)
 
 
 @router.patch("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="修改暂存的申请")

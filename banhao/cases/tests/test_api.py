@@ -824,3 +824,17 @@ def test_openapi_documents_the_case_endpoints_and_both_auth_schemes(cast: Cast) 
             for operation in operations.values():
                 assert operation["summary"], path
                 assert operation["security"], path
+
+
+def test_staff_api_reads_are_audited(world: World) -> None:
+    from banhao.audit.models import AuditEntry
+    from banhao.cases.services import case_accept
+
+    from .test_story import register as register_at_window
+
+    case = case_accept(case=register_at_window(world), actor=world.user("chuangkou"))
+    token = api_token_create(user=world.user("shenpi"), name="t", actor=None)[1]
+    response = call("GET", f"{BASE}/{case.number}", token)
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="cases.api_view").latest("seq")
+    assert entry.actor_label == "shenpi"
