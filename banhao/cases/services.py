@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -110,6 +111,17 @@ def _document_number(kind: str, now: dt.datetime) -> str:
     seq = _next_number(f"doc:{kind}:{year}")
     prefix = getattr(settings, "BANHAO_DOCUMENT_PREFIX", "")
     return f"{prefix}审服{kind}字〔{year}〕第{seq:06d}号"
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _choice(enum: type[_E], value: str, message: str, *, field: str) -> _E:
+    """``value`` as a member of ``enum``, or a ValidationFailed with ``message`` on ``field``."""
+    try:
+        return enum(value)
+    except ValueError as exc:
+        raise ValidationFailed(message, field=field) from exc
 
 
 def _lock(case: Case, expected_version: int | None) -> Case:
@@ -732,10 +744,7 @@ def case_refuse_acceptance(
     expected_version: int | None = None,
 ) -> Case:
     """不予受理 with reason and, when outside competence, the competent agency (Art.32)."""
-    try:
-        ground_value = NotAcceptedGround(ground)
-    except ValueError as exc:
-        raise ValidationFailed("请选择不予受理的事由", field="ground") from exc
+    ground_value = _choice(NotAcceptedGround, ground, "请选择不予受理的事由", field="ground")
     with transaction.atomic():
 
         def apply(c: Case) -> None:
@@ -939,10 +948,7 @@ def case_start_special_procedure(
     expected_version: int | None = None,
 ) -> Case:
     """特别程序 (听证、检验、检测、鉴定、专家评审…): the clock pauses (Art.45)."""
-    try:
-        kind_value = SpecialProcedureKind(kind)
-    except ValueError as exc:
-        raise ValidationFailed("请选择特别程序种类", field="kind") from exc
+    kind_value = _choice(SpecialProcedureKind, kind, "请选择特别程序种类", field="kind")
     with transaction.atomic():
 
         def apply(c: Case) -> None:
@@ -1071,10 +1077,7 @@ def case_deliver(
     expected_version: int | None = None,
 ) -> Case:
     """送达: window pickup, post (tracking number) or electronic."""
-    try:
-        method_value = DeliveryMethod(method)
-    except ValueError as exc:
-        raise ValidationFailed("请选择送达方式", field="method") from exc
+    method_value = _choice(DeliveryMethod, method, "请选择送达方式", field="method")
     with transaction.atomic():
 
         def apply(c: Case) -> None:
