@@ -38,6 +38,7 @@ from banhao.cases.models import (
     NumberSequence,
     ReviewTask,
 )
+from banhao.cases.signals import case_materials_synced, case_transitioned
 from banhao.cases.snapshots import actor_of, case_clock, case_snapshot, core_tasks, local_date
 from banhao.cases.uploads import check_upload
 from banhao.catalog.choices import MaterialNecessity, MaterialSource
@@ -256,6 +257,9 @@ def _transition(
         },
     )
     _notify_applicant(locked, command, actor)
+    case_transitioned.send(
+        sender=Case, case=locked, command=command, previous_state=previous, actor=actor
+    )
     return locked
 
 
@@ -397,8 +401,9 @@ def _is_required(material: Material) -> bool:
     return material.necessity in (MaterialNecessity.REQUIRED, MaterialNecessity.DEFERRABLE)
 
 
-def _sync_materials(case: Case, answers: Mapping[str, str]) -> None:
-    """Make the case's material rows match the materials its answers select."""
+def _sync_materials(case: Case, answers: Mapping[str, str], *, actor: User | None) -> None:
+    """Make the case's material rows match the materials its answers select; then let other
+    contexts attach what they can share (``case_materials_synced``)."""
     wanted = materials_for(case.item_version, answers)
     existing = {row.material_id: row for row in case.materials.all()}
     keep = set()
@@ -416,6 +421,7 @@ def _sync_materials(case: Case, answers: Mapping[str, str]) -> None:
     stale = [pk for pk in existing if pk not in keep]
     if stale:
         CaseMaterial.objects.filter(case=case, material_id__in=stale).delete()
+    case_materials_synced.send(sender=Case, case=case, actor=actor)
 
 
 def _check_version(version: ServiceItemVersion) -> None:
@@ -459,7 +465,7 @@ def case_create_draft(
         created_at=now,
         **fields,
     )
-    _sync_materials(case, situation_answers)
+    _sync_materials(case, situation_answers, actor=actor)
     _write_event(case, None, actor=actor, kind="draft_saved", action="other", step_name="暂存申请")
     audit_record(
         actor=actor, action="cases.create_draft", obj=case, details={"number": case.number}
@@ -484,7 +490,7 @@ def case_update_draft(
         raise Conflict("只有暂存的申请可以修改", code="not_draft")
     if situation_answers is not None:
         locked.situation_answers = dict(situation_answers)
-        _sync_materials(locked, situation_answers)
+        _sync_materials(locked, situation_answers, actor=actor)
     if form_data is not None:
         locked.form_data = dict(form_data)
     if applicant is not None:
@@ -630,7 +636,7 @@ def case_register_at_window(
         created_at=now,
         **fields,
     )
-    _sync_materials(case, situation_answers)
+    _sync_materials(case, situation_answers, actor=actor)
     _check_off(case, received)
 
     def apply(c: Case) -> None:

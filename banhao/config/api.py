@@ -17,6 +17,9 @@ from ninja.renderers import JSONRenderer
 from banhao.accounts.tokens import SessionSwagger
 from banhao.cases.api import router as cases_router
 from banhao.catalog.api import router as catalog_router
+from banhao.engagement.api import router as engagement_router
+from banhao.feedback.api import router as feedback_router
+from banhao.licences.api import router as licences_router
 from banhao.org.api import router as org_router
 from banhao.shared.errors import BanhaoError
 from banhao.workcalendar.api import router as calendar_router
@@ -90,6 +93,9 @@ api.add_router("/v1/catalog/", catalog_router)
 api.add_router("/v1/org/", org_router)
 api.add_router("/v1/calendar/", calendar_router)
 api.add_router("/v1/cases/", cases_router)
+api.add_router("/v1/licences/", licences_router)
+api.add_router("/v1/feedback/", feedback_router)
+api.add_router("/v1/engagement/", engagement_router)
 
 
 @api.exception_handler(BanhaoError)

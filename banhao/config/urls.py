@@ -17,6 +17,9 @@ urlpatterns = [
     path("security/", include("banhao.security.web.urls")),
     path("calendar/", include("banhao.workcalendar.web.urls")),
     path("cases/", include("banhao.cases.web.urls")),
+    path("licences/", include("banhao.licences.web.urls")),
+    path("feedback/", include("banhao.feedback.web.urls")),
+    path("engagement/", include("banhao.engagement.web.urls")),
     path("privacy/", include("banhao.privacy.web.urls")),
     path("", include("banhao.catalog.web.urls")),
 ]

@@ -1,0 +1,6 @@
+"""好差评 pages."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "feedback"
+urlpatterns: list[URLPattern | URLResolver] = []
