@@ -103,7 +103,7 @@ def test_canonical_bytes_are_sorted_compact_utf8() -> None:
     )
     assert canonical_bytes({"x": {"z": 1, "y": 2}}) == b'{"x":{"y":2,"z":1}}'
     with pytest.raises(TypeError):
-        canonical_bytes({"amount": 1.5})
+        canonical_bytes({"amount": 1.5})  # type: ignore[dict-item]
 
 
 def test_seal_message_binds_the_document_and_key() -> None:
