@@ -350,6 +350,7 @@ def seal_message(
 class Finding(enum.StrEnum):
     """Why a licence is not valid (the reasons shown on the verification page)."""
 
+    NOT_FOUND = "not_found"
     BAD_CHECK = "bad_check"
     UNKNOWN_KEY = "unknown_key"
     BAD_SIGNATURE = "bad_signature"
@@ -364,6 +365,7 @@ class Finding(enum.StrEnum):
 
 
 FINDING_LABELS: Mapping[Finding, str] = {
+    Finding.NOT_FOUND: "证照库中没有该证照",
     Finding.BAD_CHECK: "校验位错误",
     Finding.UNKNOWN_KEY: "印章公钥不受信任",
     Finding.BAD_SIGNATURE: "签名无效",
@@ -407,9 +409,13 @@ def verdict(
     valid_to: dt.date | None,
     today: dt.date,
     data_matches: bool = True,
+    found: bool = True,
 ) -> Verdict:
-    """Combine the checks of one verification. ``status`` None: not known (offline)."""
+    """Combine the checks of one verification. ``status`` None: not known (offline);
+    ``found`` False: the platform's register has no such licence (online)."""
     findings: list[Finding] = []
+    if not found:
+        findings.append(Finding.NOT_FOUND)
     if not check_ok:
         findings.append(Finding.BAD_CHECK)
     if not key_trusted:

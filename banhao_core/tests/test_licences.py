@@ -214,6 +214,7 @@ GOOD = {
         ({"status": None, "today": dt.date(2029, 11, 27)}, (Finding.STATUS,), ["证照已失效"]),
         ({"today": dt.date(2026, 11, 26)}, (Finding.NOT_YET_VALID,), ["尚未生效"]),
         ({"data_matches": False}, (Finding.DATA_MISMATCH,), ["文件与证照库记录不一致"]),
+        ({"found": False, "status": None}, (Finding.NOT_FOUND,), ["证照库中没有该证照"]),
     ],
 )
 def test_verdict(
