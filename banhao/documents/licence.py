@@ -85,9 +85,9 @@ def render_licence(face: LicenceFace) -> bytes:
         title=face.title,
         document_number=f"证照编号：{face.number}",
         addressee=f"{face.holder}：",
-        paragraphs=paragraphs,
+        paragraphs=tuple(paragraphs),
         table=rows,
-        closing_paragraphs=["本电子证照与纸质证照具有同等法律效力（国务院令第716号）。"],
+        closing_paragraphs=("本电子证照与纸质证照具有同等法律效力（国务院令第716号）。",),
         footer_lines=(
             f"证照标识：{face.identifier}",
             f"验证网址：{face.verify_url}",
@@ -129,8 +129,8 @@ def read_seal(pdf: bytes) -> tuple[bytes, dict[str, Any]]:
     """
     try:
         reader = PdfReader(io.BytesIO(pdf), strict=False)
-        info = reader.metadata or {}
-        text = info.get(SEAL_INFO_KEY)
+        info = reader.metadata
+        text = info.get(SEAL_INFO_KEY) if info is not None else None
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SealReadError("文件不是有效的 PDF，或已损坏", code="not_sealed") from exc
     if not isinstance(text, str):

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from banhao.cases.models import Case
 from banhao.catalog.models import ServiceItem
-from banhao.licences.models import Licence
+from banhao.licences.models import Licence, SealKey
 from banhao.licences.services import (
     FaceField,
     licence_issue_for_case,
     licence_type_define,
     seal_key_create,
 )
-from banhao.licences.models import SealKey
 
 #: 住建部's 统一社会信用代码 + 013 (domain.md §7.2: 证照类型代码 = definer's USCC + 3 digits).
 CONSTRUCTION_PERMIT_TYPE = "11100000000013338W013"

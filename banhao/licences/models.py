@@ -151,9 +151,7 @@ class Licence(BlindIndexedModel):
         db_index=True,
     )
     status_reason = models.TextField(_("状态说明"), blank=True)
-    operation = models.CharField(
-        _("产生本版本的操作"), max_length=20, choices=OPERATION_CHOICES
-    )
+    operation = models.CharField(_("产生本版本的操作"), max_length=20, choices=OPERATION_CHOICES)
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("办件"),

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from typing import Protocol
 
-import gmssl_pyx
+import gmssl_pyx  # type: ignore[import-untyped]
 
 SIGNER_ID = b"1234567812345678"  # GB/T 35276 default 用户身份标识
 PRIVATE_KEY_BYTES = 32

@@ -372,8 +372,7 @@ def licence_issue_for_case(*, case: Case, actor: User | None) -> Licence | None:
         1,
     )
     face = {
-        str(f["label"]): _face_value(str(f["source"]), case, {})
-        for f in licence_type.face_fields
+        str(f["label"]): _face_value(str(f["source"]), case, {}) for f in licence_type.face_fields
     }
     draft = _Draft(
         licence_type=licence_type,
@@ -637,9 +636,7 @@ def _holder_condition(case: Case) -> Q:
 def _reusable_licence(case: Case, material_name: str) -> Licence | None:
     today = clock.today()
     types = [
-        t.pk
-        for t in LicenceType.objects.all()
-        if material_name in (t.reusable_for_materials or [])
+        t.pk for t in LicenceType.objects.all() if material_name in (t.reusable_for_materials or [])
     ]
     if not types:
         return None
