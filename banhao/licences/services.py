@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from banhao.accounts.models import User
@@ -96,9 +96,16 @@ def seal_key_create(*, actor: User | None, name: str = "") -> SealKey:
 
 
 def _active_seal_key() -> SealKey:
-    """The active seal key; the first one is created on first use (audited as the system)."""
+    """The active seal key; the first one is created on first use (audited as the system).
+    Two first uses at once: the unique "one active key" constraint lets one win."""
     key = SealKey.objects.filter(is_active=True).first()
-    return key if key is not None else seal_key_create(actor=None)
+    if key is not None:
+        return key
+    try:
+        with transaction.atomic():
+            return seal_key_create(actor=None)
+    except IntegrityError:
+        return SealKey.objects.get(is_active=True)
 
 
 # -- licence types ------------------------------------------------------------------------------
@@ -481,7 +488,7 @@ def licence_operate(
             "new": new.identifier if new else None,
         },
     )
-    if locked.holder_user_id is not None and actor is not None:
+    if actor is not None:
         _notify_holder(locked, new, op, actor)
     return new if new is not None else locked
 
@@ -516,9 +523,13 @@ def _new_version(
             raise ValidationFailed("变更后的内容与原证照相同", field="changes")
         face.update(wanted)
     elif op is Operation.RENEW:
+        # The new version is valid from today (the old one becomes 失效 now) to ``years``
+        # after the old end: the holder is never without a valid licence.
         assert old.valid_to is not None
-        valid_from = max(old.valid_to + dt.timedelta(days=1), today)
-        valid_to = valid_until(valid_from, years or old.licence_type.validity_years or 1)
+        valid_from = today
+        valid_to = valid_until(
+            old.valid_to + dt.timedelta(days=1), years or old.licence_type.validity_years or 1
+        )
     draft = _Draft(
         licence_type=old.licence_type,
         identifier=identifier,
@@ -538,19 +549,38 @@ def _new_version(
     return _create_sealed(draft, actor=actor)
 
 
+def holder_accounts(licence: Licence) -> list[User]:
+    """The accounts that hold ``licence``: the applicant's account, and the company accounts of
+    its 统一社会信用代码 / the person's account of its 身份证号 (a case registered at the window
+    has no applicant account)."""
+    accounts: dict[int, User] = {}
+    if licence.holder_user is not None:
+        accounts[licence.holder_user.pk] = licence.holder_user
+    if licence.organisation_code:
+        others = User.objects.filter(
+            kind=User.Kind.COMPANY, organisation_code=licence.organisation_code, is_active=True
+        )
+    else:
+        others = User.objects.filter(
+            blind_lookup(User, "id_number", licence.holder_code), is_active=True
+        )
+    for user in others:
+        accounts.setdefault(user.pk, user)
+    return list(accounts.values())
+
+
 def _notify_holder(licence: Licence, new: Licence | None, op: Operation, actor: User) -> None:
     from banhao.notifications.services import notification_send
 
     target = new or licence
-    recipient = licence.holder_user
-    assert recipient is not None
-    notification_send(
-        recipient=recipient,
-        title=f"证照{op.label}：{licence.name}",
-        body=f"您的{licence.name}（证照编号 {licence.number}）已办理{op.label}。",
-        link=f"/licences/mine/{target.identifier}/",
-        actor=actor,
-    )
+    for recipient in holder_accounts(licence):
+        notification_send(
+            recipient=recipient,
+            title=f"证照{op.label}：{licence.name}",
+            body=f"您的{licence.name}（证照编号 {licence.number}）已办理{op.label}。",
+            link=f"/licences/mine/{target.identifier}/",
+            actor=actor,
+        )
 
 
 # -- periodic jobs ------------------------------------------------------------------------------
@@ -590,7 +620,6 @@ def licence_send_renewal_reminders(*, lead_days: int | None = None) -> int:
     candidates = Licence.objects.filter(
         status=LicenceStatus.VALID.value,
         reminder_sent_at__isnull=True,
-        holder_user__isnull=False,
         valid_to__gte=today,
         valid_to__lte=today + dt.timedelta(days=lead),
     )
@@ -604,16 +633,17 @@ def licence_send_renewal_reminders(*, lead_days: int | None = None) -> int:
                 continue
             licence.reminder_sent_at = clock.now()
             licence.save(update_fields=["reminder_sent_at"])
-            assert licence.holder_user is not None and licence.valid_to is not None
-            notification_send(
-                recipient=licence.holder_user,
-                title=f"证照即将到期：{licence.name}",
-                body=(
-                    f"您的{licence.name}（证照编号 {licence.number}）有效期至 "
-                    f"{licence.valid_to:%Y-%m-%d}，如需继续从事相关活动，请在到期前申请延续。"
-                ),
-                link=f"/licences/mine/{licence.identifier}/",
-            )
+            assert licence.valid_to is not None
+            for recipient in holder_accounts(licence):
+                notification_send(
+                    recipient=recipient,
+                    title=f"证照即将到期：{licence.name}",
+                    body=(
+                        f"您的{licence.name}（证照编号 {licence.number}）有效期至 "
+                        f"{licence.valid_to:%Y-%m-%d}，如需继续从事相关活动，请在到期前申请延续。"
+                    ),
+                    link=f"/licences/mine/{licence.identifier}/",
+                )
             audit_record(
                 actor=None,
                 action="licences.renewal_reminder",
