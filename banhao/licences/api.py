@@ -119,7 +119,7 @@ def _verification_out(result: Verification) -> dict[str, Any]:
     response={200: VerificationOut, **ERRORS},
     summary="验证电子证照（按证照标识，公开）",
 )
-def verify_api(request: HttpRequest, identifier: str) -> dict[str, Any]:
+def licence_verify_api(request: HttpRequest, identifier: str) -> dict[str, Any]:
     """扫描证照二维码或输入证照标识验证：校验位、签章、文件完整性、证照状态与有效期。
     无需登录；持证主体为自然人的，姓名与身份证号脱敏显示。"""
     return _verification_out(licence_verify(identifier=identifier))
@@ -131,7 +131,7 @@ def verify_api(request: HttpRequest, identifier: str) -> dict[str, Any]:
     response={200: VerificationOut, **ERRORS},
     summary="验证电子证照文件（上传 PDF，公开）",
 )
-def verify_file_api(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+def licence_verify_file_api(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     """上传电子证照 PDF：验证电子印章签名（SM2/SM3）、文件是否被篡改、证照标识校验位，
     并按证照库核对状态。"""
     if file.size is None or file.size > MAX_UPLOAD_BYTES:
@@ -236,7 +236,7 @@ def _detail(licence: Licence) -> dict[str, Any]:
 
 
 @router.get("/mine", auth=api_auth, response={200: list[LicenceOut], **ERRORS}, summary="我的证照")
-def mine_api(request: HttpRequest) -> list[dict[str, Any]]:
+def licence_mine_api(request: HttpRequest) -> list[dict[str, Any]]:
     """本人的电子证照（法人账号：本单位统一社会信用代码的全部证照），新的在前。"""
     user = _user(request)
     rows = licence_list_for_holder(licences=holder_licences(user)).select_related(

@@ -39,7 +39,7 @@ def test_approval_issues_the_licence_with_data_from_the_case(licensing) -> None:
         "建设单位": "邹平市鲁信建设工程有限公司",
         "工程名称": "鲁信大厦",
         "项目代码": "2611-371681-04-01-123456",
-        "办件编号": licence.case.number,
+        "办件编号": licence.case.number if licence.case else None,
     }
     assert licence.data["holder_code_type"] == "001"
     assert licence.data["verify_url"].endswith(f"/licences/verify/{licence.identifier}/")

@@ -62,7 +62,8 @@ def test_a_forged_incremental_update_is_detected(licensing) -> None:
     writer.write(out)
     result = licence_verify_file(content=out.getvalue())
     assert not result.is_valid and "文件被篡改" in result.reasons
-    assert PdfReader(io.BytesIO(out.getvalue())).metadata["/BanhaoSeal"]  # still there
+    metadata = PdfReader(io.BytesIO(out.getvalue())).metadata
+    assert metadata is not None and metadata["/BanhaoSeal"]  # still there
 
 
 def test_tampered_data_in_the_register_shows_a_bad_signature(licensing) -> None:
