@@ -273,3 +273,22 @@ def licence_verify_file(*, content: bytes) -> Verification:
 
 def licence_list_for_holder(*, licences: QuerySet[Licence]) -> QuerySet[Licence]:
     return licences.select_related("licence_type").order_by("-issued_on", "-version", "-id")
+
+
+def licence_current_for_case(*, case_id: int) -> Licence | None:
+    """The newest version of the licence issued on a case (None if the case has none)."""
+    return (
+        Licence.objects.filter(case_id=case_id)
+        .order_by("-version", "-id")
+        .only("identifier", "name", "number", "version", "status")
+        .first()
+    )
+
+
+def licence_for_material(*, case_material_id: int) -> Licence | None:
+    attachment = (
+        LicenceAttachment.objects.filter(case_material_id=case_material_id)
+        .select_related("licence")
+        .first()
+    )
+    return attachment.licence if attachment else None
