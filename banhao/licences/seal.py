@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -40,18 +41,23 @@ class Signer(Protocol):
     def verify(self, public_key: bytes, message: bytes, signature: bytes) -> bool: ...
 
 
+_stderr_lock = threading.Lock()
+
+
 @contextlib.contextmanager
 def _quiet_stderr():  # type: ignore[no-untyped-def]
     """GmSSL prints a C trace to stderr when a signature does not verify; a failed check is an
-    expected answer here, not an error worth a trace."""
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+    expected answer here, not an error worth a trace. (File descriptor 2 is process-wide: the
+    lock keeps two threads from saving each other's redirection.)"""
+    with _stderr_lock:
+        saved = os.dup(2)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 2)
+                yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 class GmsslPyxSigner:

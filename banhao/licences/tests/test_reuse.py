@@ -89,3 +89,21 @@ def test_the_construction_permit_reuses_the_builders_business_licence(licensing)
     row = _row(permit, "建设单位营业执照")
     assert row.status == CaseMaterial.Status.SHARED
     assert LicenceAttachment.objects.get(case_material=row).licence == licence
+
+
+def test_the_case_pages_show_the_attached_licence(licensing) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from banhao.security.testing import login_staff
+
+    licence = _business_licence(licensing)
+    permit = register(licensing)
+    staff = Client()
+    login_staff(staff, licensing.user("chuangkou"))
+    page = staff.get(reverse("cases:staff_case", args=[permit.number])).content.decode()
+    assert f"电子证照库：营业执照 {licence.number}-001" in page
+    owner = Client()
+    login_staff(owner, licensing.user("qiye"))
+    page = owner.get(reverse("cases:case_detail", args=[permit.number])).content.decode()
+    assert f"电子证照库：营业执照 {licence.number}-001" in page
