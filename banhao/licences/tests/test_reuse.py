@@ -107,3 +107,22 @@ def test_the_case_pages_show_the_attached_licence(licensing) -> None:
     login_staff(owner, licensing.user("qiye"))
     page = owner.get(reverse("cases:case_detail", args=[permit.number])).content.decode()
     assert f"电子证照库：营业执照 {licence.number}-001" in page
+
+
+def test_without_a_licence_the_draft_page_offers_the_upload(licensing) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from banhao.security.testing import login_staff
+
+    client = Client()
+    login_staff(client, licensing.user("qiye"))
+    draft = _draft(licensing)
+    upload = reverse("cases:material_upload", args=[draft.number, _row(draft, "营业执照").pk])
+    assert upload in client.get(reverse("cases:case_detail", args=[draft.number])).content.decode()
+    _business_licence(licensing)
+    shared = _draft(licensing)
+    url = reverse("cases:material_upload", args=[shared.number, _row(shared, "营业执照").pk])
+    assert (
+        url not in client.get(reverse("cases:case_detail", args=[shared.number])).content.decode()
+    )
