@@ -565,6 +565,32 @@ def case_material_upload(
     return row
 
 
+@transaction.atomic
+def case_material_set_shared(
+    *, case_material: CaseMaterial, shared: bool, actor: User | None
+) -> CaseMaterial:
+    """信息共享免交 decided by the context that holds the shared document (电子证照): ``shared``
+    → 共享免交; not shared → 未提交, so the applicant is asked for it. Only a material that is
+    missing or shared changes; one already uploaded or checked keeps its status."""
+    row = CaseMaterial.objects.select_for_update().get(pk=case_material.pk)
+    wanted = CaseMaterial.Status.SHARED if shared else CaseMaterial.Status.MISSING
+    if row.status == wanted or row.status not in {
+        CaseMaterial.Status.MISSING,
+        CaseMaterial.Status.SHARED,
+    }:
+        return row
+    row.status = wanted
+    row.updated_at = clock.now()
+    row.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="cases.material_shared" if shared else "cases.material_not_shared",
+        obj=row.case,
+        details={"material": row.name},
+    )
+    return row
+
+
 def _missing_required(case: Case) -> list[str]:
     return [
         m.name

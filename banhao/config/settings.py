@@ -414,3 +414,23 @@ BANHAO_LOGIN_LOCK_MINUTES = int(os.environ.get("BANHAO_LOGIN_LOCK_MINUTES", "15"
 BANHAO_STAFF_IDLE_MINUTES = int(os.environ.get("BANHAO_STAFF_IDLE_MINUTES", "30"))
 BANHAO_MFA_ISSUER = os.environ.get("BANHAO_MFA_ISSUER", "办好")
 # --- banhao.security -- END -------------------------------------------------------------------
+
+# --- banhao.licences: 电子证照 (docs/licences.md, docs/adr/0008-licence-seal.md) -- BEGIN -------
+# | BANHAO_BUREAU_USCC | 11371681MB28505211 (demo) | issuer's USCC (证照颁发机构代码) |
+# | BANHAO_PUBLIC_URL | http://127.0.0.1:8000 | base of the verification URL in the QR code |
+# | BANHAO_LICENCE_RENEWAL_LEAD_DAYS | 30 | days before expiry when the holder is reminded once |
+# | BANHAO_SEAL_NAME | <bureau>行政审批专用章 | the name of the bureau's one approval seal |
+# | BANHAO_RATE_LIMIT_LICENCE_VERIFY | 60 | public verification (page and API) per address/min |
+BANHAO_BUREAU_USCC = os.environ.get("BANHAO_BUREAU_USCC", "11371681MB28505211")
+BANHAO_PUBLIC_URL = os.environ.get("BANHAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+BANHAO_LICENCE_RENEWAL_LEAD_DAYS = int(os.environ.get("BANHAO_LICENCE_RENEWAL_LEAD_DAYS", "30"))
+BANHAO_SEAL_NAME = os.environ.get("BANHAO_SEAL_NAME", f"{BANHAO_BUREAU_NAME}行政审批专用章")
+BANHAO_RATE_LIMITS.append(
+    {
+        "name": "licence_verify",
+        "paths": ["/licences/verify/", "/api/v1/licences/verify"],
+        "limit": _env_int("BANHAO_RATE_LIMIT_LICENCE_VERIFY", 60),
+        "period": 60,
+    }
+)
+# --- banhao.licences -- END ---------------------------------------------------------------------

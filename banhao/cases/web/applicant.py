@@ -349,9 +349,9 @@ def _material_rows(
     upload_open = may_act and state in _UPLOAD_STATES
     for row in _materials(case):
         material = row.material
-        waived = row.status in _NO_FILE_STATUSES or (
-            material.source_channel == MaterialSource.E_LICENCE
-        )
+        # A 电子证照库 material is waived while it is shared; when no licence could be attached
+        # (licences set it back to 未提交) the applicant uploads it like any other.
+        waived = row.status in _NO_FILE_STATUSES
         can_upload = upload_open and not waived
         if can_upload and state not in _FREE_UPLOAD_STATES:
             can_upload = row.status in (CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFERRED)

@@ -778,7 +778,107 @@ ROWS: tuple[Row, ...] = (
         expect(401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         body=versioned(the_active),
     ),
+    # -- licences --
+    Row(
+        "licences:verify_upload",
+        "GET",
+        rev("licences:verify_upload"),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "licences:verify",
+        "GET",
+        lambda s: reverse("licences:verify", args=[scene_licence(s)]),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "licences:mine",
+        "GET",
+        rev("licences:mine"),
+        expect(302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "licences:detail",
+        "GET",
+        lambda s: reverse("licences:detail", args=[scene_licence(s)]),
+        expect(302, 200, 404, 404, 200, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "licences:download",
+        "GET",
+        lambda s: reverse("licences:download", args=[scene_licence(s)]),
+        expect(302, 200, 404, 404, 200, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "licences:register",
+        "GET",
+        rev("licences:register"),
+        expect(302, 404, 404, 404, 200, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "licences:operate",
+        "POST",
+        lambda s: reverse("licences:operate", args=[scene_licence(s)]),
+        expect(302, 404, 404, 404, 404, 404, 404, 422, 422, 404, 404, 404),
+    ),
+    Row(
+        "api:licence_verify_api",
+        "GET",
+        lambda s: f"{API}/licences/verify/{scene_licence(s)}",
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "api:licence_verify_file_api",
+        "POST",
+        api("/licences/verify"),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        upload=True,
+    ),
+    Row(
+        "api:licence_mine_api",
+        "GET",
+        api("/licences/mine"),
+        expect(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "api:licence_detail_api",
+        "GET",
+        lambda s: f"{API}/licences/{scene_licence(s)}",
+        expect(401, 200, 404, 404, 200, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "api:licence_document_api",
+        "GET",
+        lambda s: f"{API}/licences/{scene_licence(s)}/document",
+        expect(401, 200, 404, 404, 200, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "api:licence_operation_api",
+        "POST",
+        lambda s: f"{API}/licences/{scene_licence(s)}/operations",
+        expect(401, 403, 404, 404, 403, 404, 404, 200, 200, 404, 404, 404),
+        body=lambda s: {"operation": "suspend", "reason": "整改", "expected_version": 0},
+    ),
 )
+
+
+def scene_licence(s: Scene) -> str:
+    """The licence of 张三's active case, decided 准予 inside the test's savepoint (the
+    decision issues it). Imported here so the licence block stays in one place."""
+    from banhao.cases.services import case_decide, review_task_decide
+    from banhao.licences.demo import demo_licence_types_load
+    from banhao.licences.models import Licence
+
+    found = Licence.objects.filter(case=s.active).first()
+    if found is None:
+        demo_licence_types_load()
+        for task in ReviewTask.objects.filter(case=s.active, state="pending"):
+            reviewer = User.objects.filter(department=task.department).first()
+            assert reviewer is not None
+            review_task_decide(task=task, actor=reviewer, approve=True, opinion="同意")
+        case_decide(case=s.fresh(s.active), actor=s.users[APPROVER], approve=True, reason="符合")
+        found = Licence.objects.get(case=s.active)
+    return found.identifier
 
 
 # -- the admin -------------------------------------------------------------------------------
@@ -809,6 +909,8 @@ ADMIN_CHANGELISTS: dict[str, dict[str, int]] = {
         302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403
     ),
     "workcalendar.localclosure": expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403),
+    "licences.licence": expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403),
+    "licences.licencetype": expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403),
 }
 ADMIN_INDEX: dict[str, int] = expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 200)
 

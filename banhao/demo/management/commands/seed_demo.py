@@ -16,6 +16,7 @@ from banhao.accounts.demo import demo_users_load
 from banhao.cases.demo import demo_cases_load
 from banhao.catalog.demo import demo_catalogue_load
 from banhao.catalog.services.importing import catalog_import_csv
+from banhao.licences.demo import demo_licence_types_load, demo_licences_load
 from banhao.org.demo import demo_organisation_load
 from banhao.shared.errors import Conflict
 from banhao.workcalendar.services import holiday_notice_load
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号：新增 {users}")
         curated = demo_catalogue_load(actor=None)
         self.stdout.write(f"精选事项：新增或更新 {curated}")
+        demo_licence_types_load()  # before the cases: their 准予 decisions issue licences
         if not options["skip_real_items"]:
             report = catalog_import_csv(
                 file=data_dir / "service_items" / "service_items.csv",
@@ -65,4 +67,6 @@ class Command(BaseCommand):
         if not options["skip_cases"]:
             cases = demo_cases_load(count=options["cases"])
             self.stdout.write(f"演示办件：新增 {cases}")
+        licences = demo_licences_load()
+        self.stdout.write(f"电子证照：新发 {licences}")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪"))
