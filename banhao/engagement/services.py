@@ -4,12 +4,12 @@ notifications after commit (through ``banhao.notifications``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from banhao.accounts.models import User
@@ -19,17 +19,25 @@ from banhao.catalog.models import ServiceItem
 from banhao.engagement import access
 from banhao.engagement.models import (
     Forum,
+    ForumContact,
+    ForumInvitee,
+    PaperCopy,
     ParticipantCategory,
+    Question,
     Suggestion,
     SuggestionEvent,
     SuggestionEvidence,
+    Survey,
+    SurveyResponse,
 )
+from banhao.engagement.selectors import survey_definition
 from banhao.notifications.services import notification_send
 from banhao.org.models import Department, ServiceCentre
 from banhao.shared import clock
 from banhao.shared.errors import Conflict, NotFound, ValidationFailed
 from banhao.workcalendar.selectors import work_calendar
 from banhao_core import suggestions as rules
+from banhao_core import surveys as core_surveys
 from banhao_core.suggestions import SuggestionCommand, SuggestionStatus
 
 MAX_ANSWER_WORKING_DAYS = 60
@@ -500,3 +508,532 @@ def _notify_raiser(suggestion: Suggestion, *, actor: User, title: str) -> None:
         link=f"/engagement/accountability/{suggestion.number}/",
         actor=actor,
     )
+
+
+# == forums ======================================================================================
+
+
+@dataclass(frozen=True)
+class ForumInput:
+    theme: str
+    held_on: dt.date
+    place: str
+    start_time: dt.time | None = None
+    agenda: str = ""
+
+
+def _forum_fields(data: ForumInput) -> dict[str, Any]:
+    if not isinstance(data.held_on, dt.date):
+        raise ValidationFailed("请填写召开日期", field="held_on", code="required")
+    return {
+        "theme": _text(data.theme, field="theme", label="主题", max_length=200),
+        "held_on": data.held_on,
+        "start_time": data.start_time,
+        "place": _text(data.place, field="place", label="地点", max_length=200),
+        "agenda": _text(data.agenda, field="agenda", label="议程", max_length=4000, required=False),
+    }
+
+
+@transaction.atomic
+def forum_create(*, data: ForumInput, actor: User) -> Forum:
+    """Plan a 民说民评 forum (status 筹备中)."""
+    _require(access.is_manager(actor), "无权筹备会议")
+    assert actor.service_centre is not None
+    fields = _forum_fields(data)
+    now = clock.now()
+    forum = Forum.objects.create(
+        service_centre=actor.service_centre,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    audit_record(
+        actor=actor,
+        action="engagement.forum_create",
+        obj=forum,
+        details={"theme": forum.theme, "held_on": forum.held_on.isoformat()},
+    )
+    return forum
+
+
+def _lock_forum(forum: Forum, actor: User) -> Forum:
+    _require(
+        access.is_manager(actor) and forum.service_centre_id == actor.service_centre_id,
+        "找不到该会议",
+    )
+    return Forum.objects.select_for_update().get(pk=forum.pk)
+
+
+@transaction.atomic
+def forum_update(
+    *, forum: Forum, data: ForumInput, minutes: str, status: str, actor: User
+) -> Forum:
+    """Edit the plan, write the minutes, mark the forum held or archived. An archived forum
+    is read-only; a forum cannot be marked held before its date."""
+    locked = _lock_forum(forum, actor)
+    if locked.status == Forum.Status.ARCHIVED:
+        raise Conflict("会议已归档，不能再修改", code="forum_archived")
+    fields = _forum_fields(data)
+    _choice(status, Forum.Status.values, field="status", label="状态")
+    if status != Forum.Status.PLANNED and fields["held_on"] > _local_today():
+        raise ValidationFailed(
+            "会议召开日期之后才能标记为已召开或归档", field="status", code="forum_not_held_yet"
+        )
+    minutes = _text(minutes, field="minutes", label="会议纪要", max_length=20000, required=False)
+    if status == Forum.Status.ARCHIVED and not minutes:
+        raise ValidationFailed("归档前请填写会议纪要", field="minutes", code="minutes_required")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.minutes = minutes
+    locked.status = status
+    locked.updated_at = clock.now()
+    locked.save()
+    audit_record(
+        actor=actor, action="engagement.forum_update", obj=locked, details={"status": status}
+    )
+    return locked
+
+
+@transaction.atomic
+def forum_invitee_add(
+    *,
+    forum: Forum,
+    category: str,
+    name: str,
+    organisation: str,
+    phone: str,
+    actor: User,
+    user: User | None = None,
+) -> ForumInvitee:
+    locked = _lock_forum(forum, actor)
+    if locked.status != Forum.Status.PLANNED:
+        raise Conflict("会议已召开，不能再增加邀请对象", code="forum_not_planned")
+    invitee = ForumInvitee.objects.create(
+        forum=locked,
+        category=_choice(category, ParticipantCategory.values, field="category", label="类别"),
+        name=_text(name, field="name", label="姓名", max_length=100),
+        organisation=_text(
+            organisation, field="organisation", label="单位", max_length=200, required=False
+        ),
+        phone=_phone(phone, field="phone"),
+        user=user,
+    )
+    audit_record(
+        actor=actor,
+        action="engagement.forum_invitee_add",
+        obj=invitee,
+        details={"forum_id": locked.pk, "category": invitee.category},
+    )
+    return invitee
+
+
+@transaction.atomic
+def forum_invitations_send(*, forum: Forum, actor: User) -> int:
+    """Mark the invitations of every not-yet-invited participant as sent; those with a
+    platform account also receive an in-platform notification (after commit). Returns how
+    many were invited now (the letters themselves are printed as PDF)."""
+    locked = _lock_forum(forum, actor)
+    if locked.status != Forum.Status.PLANNED:
+        raise Conflict("会议已召开，不能再发送邀请", code="forum_not_planned")
+    now = clock.now()
+    pending = list(locked.invitees.filter(invited_at__isnull=True))
+    when = f"{locked.held_on:%Y年%m月%d日}" + (
+        f" {locked.start_time:%H:%M}" if locked.start_time else ""
+    )
+    for invitee in pending:
+        invitee.invited_at = now
+        invitee.save(update_fields=["invited_at"])
+        if invitee.user is not None:
+            notification_send(
+                recipient=invitee.user,
+                title=f"“民说民评”会议邀请：{locked.theme}",
+                body=f"诚邀您于 {when} 在 {locked.place} 参加“民说民评”会议。",
+                actor=actor,
+            )
+    audit_record(
+        actor=actor,
+        action="engagement.forum_invitations_send",
+        obj=locked,
+        details={"invited": len(pending)},
+    )
+    return len(pending)
+
+
+@transaction.atomic
+def forum_invitee_reply(*, invitee: ForumInvitee, reply: str, actor: User) -> ForumInvitee:
+    _lock_forum(invitee.forum, actor)
+    _choice(reply, ForumInvitee.Reply.values, field="reply", label="回复")
+    invitee.reply = reply
+    invitee.save(update_fields=["reply"])
+    audit_record(
+        actor=actor, action="engagement.forum_invitee_reply", obj=invitee, details={"reply": reply}
+    )
+    return invitee
+
+
+@transaction.atomic
+def forum_attendance_record(*, forum: Forum, attended_ids: Iterable[int], actor: User) -> int:
+    """签到: record who attended (everyone else invited: absent). Only on or after the day."""
+    locked = _lock_forum(forum, actor)
+    if locked.held_on > _local_today():
+        raise ValidationFailed(
+            "会议召开当天及之后才能登记出席情况", field="attended", code="forum_not_held_yet"
+        )
+    if locked.status == Forum.Status.ARCHIVED:
+        raise Conflict("会议已归档，不能再修改", code="forum_archived")
+    wanted = set(attended_ids)
+    invitees = list(locked.invitees.all())
+    unknown = wanted - {invitee.pk for invitee in invitees}
+    if unknown:
+        raise ValidationFailed("出席人员不在邀请名单中", field="attended", code="unknown_invitee")
+    for invitee in invitees:
+        invitee.attended = invitee.pk in wanted
+    ForumInvitee.objects.bulk_update(invitees, ["attended"])
+    audit_record(
+        actor=actor,
+        action="engagement.forum_attendance_record",
+        obj=locked,
+        details={"attended": len(wanted), "invited": len(invitees)},
+    )
+    return len(wanted)
+
+
+@transaction.atomic
+def forum_contact_add(
+    *,
+    forum: Forum,
+    name: str,
+    position: str,
+    unit: str,
+    phone: str,
+    available_24h: bool,
+    actor: User,
+) -> ForumContact:
+    locked = _lock_forum(forum, actor)
+    order = locked.contacts.count() + 1
+    contact = ForumContact.objects.create(
+        forum=locked,
+        order=order,
+        name=_text(name, field="name", label="姓名", max_length=100),
+        position=_text(position, field="position", label="职务", max_length=100),
+        unit=_text(unit, field="unit", label="科室或单位", max_length=200, required=False),
+        phone=_text(phone, field="phone", label="联系电话", max_length=40),
+        available_24h=bool(available_24h),
+    )
+    audit_record(
+        actor=actor,
+        action="engagement.forum_contact_add",
+        obj=contact,
+        details={"forum_id": locked.pk},
+    )
+    return contact
+
+
+# == surveys =====================================================================================
+
+
+def _survey_lock(survey: Survey, actor: User) -> Survey:
+    _require(
+        access.is_manager(actor) and survey.service_centre_id == actor.service_centre_id,
+        "找不到该问卷",
+    )
+    return Survey.objects.select_for_update().get(pk=survey.pk)
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    title: str,
+    intro: str,
+    is_anonymous: bool,
+    actor: User,
+    code: str = "",
+    forum: Forum | None = None,
+) -> Survey:
+    _require(access.is_manager(actor), "无权创建问卷")
+    assert actor.service_centre is not None
+    title = _text(title, field="title", label="标题", max_length=200)
+    intro = _text(intro, field="intro", label="说明", max_length=2000, required=False)
+    code = (code or "").strip().lower()
+    if not code:
+        code = f"wj{clock.now():%Y%m%d%H%M%S}"
+    if not code.replace("-", "").isalnum() or not code.isascii() or len(code) > 40:
+        raise ValidationFailed(
+            "问卷编码只能包含字母、数字和连字符", field="code", code="invalid_code"
+        )
+    if Survey.objects.filter(code=code).exists():
+        raise ValidationFailed("问卷编码已被使用", field="code", code="code_taken")
+    if forum is not None:
+        _require(forum.service_centre_id == actor.service_centre_id, "找不到该会议")
+    survey = Survey.objects.create(
+        service_centre=actor.service_centre,
+        code=code,
+        title=title,
+        intro=intro,
+        is_anonymous=bool(is_anonymous),
+        forum=forum,
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    audit_record(actor=actor, action="engagement.survey_create", obj=survey, details={"code": code})
+    return survey
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    kind: str
+    text: str
+    options: Sequence[str] = ()  # labels; codes A, B, C… are given in order
+    is_required: bool = True
+    condition_question: str = ""
+    condition_values: Sequence[str] = ()
+    code: str = ""
+
+
+def _option_code(index: int) -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return letters[index] if index < len(letters) else f"O{index + 1}"
+
+
+@transaction.atomic
+def survey_question_add(*, survey: Survey, data: QuestionInput, actor: User) -> Question:
+    """Append a question to a draft survey; the whole definition must stay valid (the core
+    checks codes, options and conditions — a condition may only refer to an earlier
+    question)."""
+    locked = _survey_lock(survey, actor)
+    if locked.status != Survey.Status.DRAFT:
+        raise Conflict("问卷已发布，不能再修改题目", code="survey_not_draft")
+    _choice(data.kind, [k.value for k in core_surveys.QuestionKind], field="kind", label="题型")
+    existing = list(locked.questions.order_by("order", "id"))
+    code = (data.code or "").strip().upper() or f"Q{len(existing) + 1}"
+    labels = [label.strip() for label in data.options if label.strip()]
+    options = [{"code": _option_code(i), "label": label} for i, label in enumerate(labels)]
+    question = Question(
+        survey=locked,
+        code=code,
+        order=len(existing) + 1,
+        kind=data.kind,
+        text=_text(data.text, field="text", label="题目", max_length=300),
+        options=options,
+        is_required=bool(data.is_required),
+        condition_question=(data.condition_question or "").strip().upper(),
+        condition_values=[v.strip() for v in data.condition_values if v.strip()],
+    )
+    definition = survey_definition([*existing, question])
+    problems = [p for p in core_surveys.definition_problems(definition) if p.question == code]
+    if problems:
+        first = problems[0]
+        raise ValidationFailed(
+            first.message,
+            field="condition" if first.code.startswith("condition") else "options",
+            code=first.code,
+            details={"problems": [p.message for p in problems]},
+        )
+    question.save()
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    audit_record(
+        actor=actor,
+        action="engagement.survey_question_add",
+        obj=locked,
+        details={"question": code, "kind": data.kind},
+    )
+    return question
+
+
+@transaction.atomic
+def survey_question_remove(*, survey: Survey, question: Question, actor: User) -> None:
+    """Remove a question of a draft survey; refused while a later question's condition
+    refers to it."""
+    locked = _survey_lock(survey, actor)
+    if locked.status != Survey.Status.DRAFT:
+        raise Conflict("问卷已发布，不能再修改题目", code="survey_not_draft")
+    if question.survey_id != locked.pk:
+        raise NotFound("找不到该题目")
+    dependants = locked.questions.filter(condition_question=question.code)
+    if dependants.exists():
+        raise Conflict(
+            f"{question.code} 是其他题目的显示条件，请先修改或删除这些题目："
+            + "、".join(dependants.values_list("code", flat=True)),
+            code="question_is_condition",
+        )
+    code = question.code
+    question.delete()
+    for order, row in enumerate(locked.questions.order_by("order", "id"), start=1):
+        if row.order != order:
+            row.order = order
+            row.save(update_fields=["order"])
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    audit_record(
+        actor=actor,
+        action="engagement.survey_question_remove",
+        obj=locked,
+        details={"question": code},
+    )
+
+
+@transaction.atomic
+def survey_set_status(*, survey: Survey, status: str, actor: User) -> Survey:
+    """发布 (draft → open, only with a valid definition), 结束 (open → closed), 重新开放."""
+    locked = _survey_lock(survey, actor)
+    _choice(status, Survey.Status.values, field="status", label="状态")
+    allowed = {
+        (Survey.Status.DRAFT, Survey.Status.OPEN),
+        (Survey.Status.OPEN, Survey.Status.CLOSED),
+        (Survey.Status.CLOSED, Survey.Status.OPEN),
+    }
+    if (locked.status, status) not in allowed:
+        raise Conflict("问卷当前状态不能这样变更", code="survey_status_refused")
+    if status == Survey.Status.OPEN:
+        problems = core_surveys.definition_problems(
+            survey_definition(list(locked.questions.order_by("order", "id")))
+        )
+        if problems:
+            raise ValidationFailed(
+                problems[0].message,
+                field="questions",
+                code=problems[0].code,
+                details={"problems": [p.message for p in problems]},
+            )
+    previous = locked.status
+    locked.status = status
+    locked.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="engagement.survey_set_status",
+        obj=locked,
+        details={"from": previous, "to": status},
+    )
+    return locked
+
+
+def _checked_answers(survey: Survey, raw: Mapping[str, object]) -> dict[str, Any]:
+    check = core_surveys.check_answers(
+        survey_definition(list(survey.questions.order_by("order", "id"))), raw
+    )
+    if not check.ok:
+        first = check.problems[0]
+        raise ValidationFailed(
+            first.message,
+            field=first.question or "answers",
+            code=first.code,
+            details={"problems": {p.question: p.message for p in check.problems}},
+        )
+    return dict(check.answers)
+
+
+@transaction.atomic
+def survey_response_submit(
+    *, survey: Survey, answers: Mapping[str, object], actor: User | None
+) -> SurveyResponse:
+    """An online answer. Anonymous surveys never record who answered (not even a signed-in
+    user); identified surveys need a login and accept one answer per person."""
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    if locked.status != Survey.Status.OPEN:
+        raise Conflict("问卷未开放或已结束", code="survey_not_open")
+    user = actor if actor is not None and actor.is_authenticated else None
+    if not locked.is_anonymous:
+        if user is None:
+            raise ValidationFailed("本问卷为实名问卷，请先登录", code="login_required")
+        if SurveyResponse.objects.filter(survey=locked, respondent=user).exists():
+            raise Conflict("您已经填写过本问卷", code="already_answered")
+    cleaned = _checked_answers(locked, answers)
+    response = SurveyResponse.objects.create(
+        survey=locked,
+        survey_version=locked.version,
+        channel=SurveyResponse.Channel.ONLINE,
+        respondent=None if locked.is_anonymous else user,
+        answers=cleaned,
+        submitted_at=clock.now(),
+    )
+    # The audit entry of an anonymous answer names nobody either.
+    audit_record(
+        actor=None if locked.is_anonymous else user,
+        action="engagement.survey_response_submit",
+        obj=response,
+        details={"survey": locked.code, "channel": "online"},
+    )
+    return response
+
+
+MAX_PAPER_BATCH = 500
+
+
+@transaction.atomic
+def survey_paper_batch_create(*, survey: Survey, count: int, actor: User) -> list[PaperCopy]:
+    """Number ``count`` new paper copies: serials ``<code>-<5 digits>`` continue after the
+    highest existing one (the survey row is locked, so two batches never share a serial)."""
+    locked = _survey_lock(survey, actor)
+    if locked.status == Survey.Status.DRAFT:
+        raise Conflict("请先发布问卷再印制纸质问卷", code="survey_not_open")
+    if not 1 <= count <= MAX_PAPER_BATCH:
+        raise ValidationFailed(
+            f"每批印制 1–{MAX_PAPER_BATCH} 份", field="count", code="count_range"
+        )
+    last = locked.paper_copies.order_by("-serial").first()
+    start = int(last.serial.rsplit("-", 1)[1]) + 1 if last else 1
+    batch = (
+        locked.paper_copies.order_by("-batch").values_list("batch", flat=True).first() or 0
+    ) + 1
+    now = clock.now()
+    copies = [
+        PaperCopy(survey=locked, serial=f"{locked.code}-{n:05d}", batch=batch, printed_at=now)
+        for n in range(start, start + count)
+    ]
+    PaperCopy.objects.bulk_create(copies)
+    audit_record(
+        actor=actor,
+        action="engagement.survey_paper_batch_create",
+        obj=locked,
+        details={"batch": batch, "count": count, "first": copies[0].serial},
+    )
+    return list(locked.paper_copies.filter(batch=batch).order_by("serial"))
+
+
+@transaction.atomic
+def survey_paper_enter(
+    *, survey: Survey, serial: str, answers: Mapping[str, object], actor: User
+) -> SurveyResponse:
+    """Enter a returned paper form, keyed by its serial. A serial belongs to one survey and
+    can be entered only once (also enforced by the database: one response per copy)."""
+    _require(
+        access.is_paper_clerk(actor) and survey.service_centre_id == actor.service_centre_id,
+        "找不到该问卷",
+    )
+    serial = (serial or "").strip().lower()
+    copy = PaperCopy.objects.select_for_update().filter(survey=survey, serial=serial).first()
+    if copy is None:
+        raise ValidationFailed(
+            f"流水号 {serial or '（空）'} 不是本问卷印制的纸质问卷",
+            field="serial",
+            code="serial_unknown",
+        )
+    if SurveyResponse.objects.filter(paper_copy=copy).exists():
+        raise Conflict(
+            f"流水号 {serial} 的问卷已经录入过，不能重复录入", code="serial_already_entered"
+        )
+    cleaned = _checked_answers(survey, answers)
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                survey=survey,
+                survey_version=survey.version,
+                channel=SurveyResponse.Channel.PAPER,
+                paper_copy=copy,
+                answers=cleaned,
+                submitted_at=clock.now(),
+                entered_by=actor,
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            f"流水号 {serial} 的问卷已经录入过，不能重复录入", code="serial_already_entered"
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="engagement.survey_paper_enter",
+        obj=response,
+        details={"survey": survey.code, "serial": serial},
+    )
+    return response
