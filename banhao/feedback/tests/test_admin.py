@@ -1,0 +1,59 @@
+"""The policy in the admin: the 系统管理员 edits it through the service; bad weights refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from banhao.audit.models import AuditEntry
+from banhao.feedback.models import FeedbackPolicy
+from banhao.security.testing import login_staff
+
+from .conftest import World
+
+pytestmark = pytest.mark.django_db
+
+VALUES = {
+    "rating_window_days": 5,
+    "callback_days": 1,
+    "rectification_days": 15,
+    "exclude_system_default": "on",
+    "exclude_upheld_appeals": "on",
+    "weight_satisfaction": 50,
+    "weight_on_time": 30,
+    "weight_volume": 10,
+    "weight_forum": 10,
+}
+
+
+def admin_client(world: World, username: str = "admin") -> Client:
+    client = Client()
+    login_staff(client, world.user(username))
+    return client
+
+
+def test_system_admin_sets_the_policy(world: World) -> None:
+    client = admin_client(world)
+    url = reverse("admin:feedback_feedbackpolicy_add")
+    response = client.post(url, VALUES)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    policy = FeedbackPolicy.objects.get()
+    assert (policy.rectification_days, policy.weight_satisfaction) == (15, 50)
+    assert policy.updated_by == world.user("admin")
+    assert AuditEntry.objects.filter(action="feedback.policy_update").count() == 1
+    assert client.get(url).status_code == 403  # a singleton: no second row
+
+
+def test_weights_must_add_up(world: World) -> None:
+    response = admin_client(world).post(
+        reverse("admin:feedback_feedbackpolicy_add"), {**VALUES, "weight_forum": 20}
+    )
+    assert response.status_code == 200
+    assert "各项权重之和应为 100" in response.content.decode()
+    assert not FeedbackPolicy.objects.exists()
+
+
+def test_audit_admin_may_not_change_it(world: World) -> None:
+    response = admin_client(world, "shenji").get(reverse("admin:feedback_feedbackpolicy_add"))
+    assert response.status_code == 403
