@@ -23,8 +23,9 @@ from banhao.cases.services import (
     review_task_decide,
 )
 from banhao.catalog.models import ServiceItemVersion
-from banhao.feedback.services import RatingInput, rating_submit
-from banhao_core.ratings import Level, RatingChannel, ServiceEvent
+from banhao.feedback.models import Appeal, Complaint
+from banhao.feedback.services import RatingInput, appeal_file, rating_submit
+from banhao_core.ratings import AppealGround, Level, RatingChannel, ServiceEvent
 
 #: The smallest well-formed PDF: one blank A4 page (uploads are parsed, see cases.uploads).
 PDF = (
@@ -128,3 +129,46 @@ def bad_rating_input(level: Level = Level.DISSATISFIED) -> RatingInput:
 
 def rate(case: Case, rater: User | None, level: Level = Level.DISSATISFIED) -> None:
     rating_submit(case=case, data=bad_rating_input(level), actor=rater)
+
+
+# -- objects for the global permission matrix ----------------------------------------------------
+
+
+def matrix_complaint(case: Case, rater: User) -> Complaint:
+    """A 差评 of ``case``'s 受理 by ``rater`` (made once; later calls find it)."""
+    existing = Complaint.objects.filter(rating__case=case).first()
+    if existing is not None:
+        return existing
+    rating_submit(
+        case=case,
+        data=RatingInput(
+            event=ServiceEvent.ACCEPTANCE,
+            channel=RatingChannel.PC,
+            level=Level.DISSATISFIED,
+            option_codes=["B03"],
+        ),
+        actor=rater,
+    )
+    return Complaint.objects.get(rating__case=case)
+
+
+def matrix_appeal(case: Case, rater: User, unit_staff: User) -> Appeal:
+    """An appeal (with a PDF as evidence) against the 差评 of ``matrix_complaint``."""
+    complaint = matrix_complaint(case, rater)
+    existing = complaint.appeals.first()
+    if existing is not None:
+        return existing
+    return appeal_file(
+        complaint=complaint,
+        ground=AppealGround.MISTAKEN,
+        statement="误评",
+        evidence=SimpleUploadedFile("说明.pdf", PDF, content_type="application/pdf"),
+        actor=unit_staff,
+    )
+
+
+def matrix_rating_token(case: Case) -> str:
+    """The signed rating link token of ``case``'s 受理 (as printed on its notice)."""
+    from banhao.cases.notices import rating_token
+
+    return rating_token(case, ServiceEvent.ACCEPTANCE.value)

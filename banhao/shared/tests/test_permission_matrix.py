@@ -65,6 +65,7 @@ from banhao.cases.tests.conftest import (
     company_applicant,
 )
 from banhao.cases.tests.conftest import permit_answers as _permit_answers
+from banhao.feedback.tests.factories import matrix_appeal, matrix_complaint, matrix_rating_token
 from banhao.org.models import Department
 from banhao.security.testing import login_staff
 
@@ -778,6 +779,101 @@ ROWS: tuple[Row, ...] = (
         expect(401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         body=versioned(the_active),
     ),
+    # -- feedback --
+    # 好差评: 张三 rates his active case's 受理; its 差评 goes to 投资建设审批科 (周审批, the
+    # "approver" account); 局领导 decides appeals. Objects are made in each test's savepoint.
+    Row(
+        "feedback:rate_case",
+        "GET",
+        rev("feedback:rate_case", active_no),
+        expect(302, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    Row(
+        "feedback:qr_rate",
+        "GET",
+        rev("feedback:qr_rate", lambda s: matrix_rating_token(s.active)),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "feedback:rate_fix",
+        "GET",
+        rev("feedback:rate_fix", lambda s: matrix_complaint(s.active, s.users[OWNER]).pk),
+        expect(302, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    Row(
+        "feedback:complaint_queue",
+        "GET",
+        rev("feedback:complaint_queue"),
+        expect(302, 404, 404, 404, 404, 200, 200, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:complaint_detail",
+        "GET",
+        rev("feedback:complaint_detail", lambda s: matrix_complaint(s.active, s.users[OWNER]).pk),
+        expect(302, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:appeal_queue",
+        "GET",
+        rev("feedback:appeal_queue"),
+        expect(302, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:appeal_detail",
+        "GET",
+        rev(
+            "feedback:appeal_detail",
+            lambda s: matrix_appeal(s.active, s.users[OWNER], s.users[APPROVER]).pk,
+        ),
+        expect(302, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:appeal_evidence",
+        "GET",
+        rev(
+            "feedback:appeal_evidence",
+            lambda s: matrix_appeal(s.active, s.users[OWNER], s.users[APPROVER]).pk,
+        ),
+        expect(302, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:publication",
+        "GET",
+        rev("feedback:publication"),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "feedback:ranking",
+        "GET",
+        rev("feedback:ranking"),
+        expect(302, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:star_choose",
+        "POST",
+        rev("feedback:star_choose"),
+        expect(302, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404),
+        body=lambda s: {"month": "2026-11", "staff": s.users[CLERK].pk},
+    ),
+    Row(
+        "api:rating_submit_api",
+        "POST",
+        api("/feedback/ratings"),
+        expect(401, 201, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        body=lambda s: {"projectNo": s.active.number, "event": "acceptance", "level": "satisfied"},
+    ),
+    Row(
+        "api:publication_api",
+        "GET",
+        api("/feedback/publication"),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "api:ranking_api",
+        "GET",
+        api("/feedback/ranking"),
+        expect(401, 403, 403, 403, 200, 403, 403, 403, 200, 403, 403, 403),
+    ),
 )
 
 
@@ -809,6 +905,7 @@ ADMIN_CHANGELISTS: dict[str, dict[str, int]] = {
         302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403
     ),
     "workcalendar.localclosure": expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403),
+    "feedback.feedbackpolicy": expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403),
 }
 ADMIN_INDEX: dict[str, int] = expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 200)
 
