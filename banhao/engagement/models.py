@@ -409,7 +409,8 @@ class PaperCopy(models.Model):
 
 
 class SurveyResponse(models.Model):
-    """One answer set. ``respondent`` is empty for anonymous surveys (never recorded)."""
+    """One answer set. ``respondent`` is empty for anonymous surveys (never recorded).
+    ``paper_copy`` is unique: a printed copy is answered once, on paper or through its QR."""
 
     class Channel(models.TextChoices):
         ONLINE = "online", _("网上")
@@ -450,9 +451,10 @@ class SurveyResponse(models.Model):
         verbose_name_plural = _("答卷")
         ordering = ["survey", "submitted_at", "id"]
         constraints = [
+            # A paper answer is always keyed by its copy; an online answer may be too, when
+            # it was given through the QR code printed on that copy (one answer per copy).
             models.CheckConstraint(
-                condition=(models.Q(channel="paper") & models.Q(paper_copy__isnull=False))
-                | (models.Q(channel="online") & models.Q(paper_copy__isnull=True)),
+                condition=models.Q(channel="online") | models.Q(paper_copy__isnull=False),
                 name="engagement_paper_has_copy",
             ),
             models.UniqueConstraint(

@@ -926,11 +926,15 @@ def _checked_answers(survey: Survey, raw: Mapping[str, object]) -> dict[str, Any
 
 @transaction.atomic
 def survey_response_submit(
-    *, survey: Survey, answers: Mapping[str, object], actor: User | None
+    *, survey: Survey, answers: Mapping[str, object], actor: User | None, serial: str = ""
 ) -> SurveyResponse:
     """An online answer. Anonymous surveys never record who answered (not even a signed-in
-    user); identified surveys need a login and accept one answer per person."""
+    user); identified surveys need a login and accept one answer per person.
+
+    ``serial``: the answer came through the QR code of a printed copy; that copy is then used
+    up (its paper form can no longer be entered), so one copy never counts twice."""
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    copy = _unused_copy(locked, serial) if serial.strip() else None
     if locked.status != Survey.Status.OPEN:
         raise Conflict("问卷未开放或已结束", code="survey_not_open")
     user = actor if actor is not None and actor.is_authenticated else None
@@ -944,6 +948,7 @@ def survey_response_submit(
         survey=locked,
         survey_version=locked.version,
         channel=SurveyResponse.Channel.ONLINE,
+        paper_copy=copy,
         respondent=None if locked.is_anonymous else user,
         answers=cleaned,
         submitted_at=clock.now(),
@@ -992,6 +997,33 @@ def survey_paper_batch_create(*, survey: Survey, count: int, actor: User) -> lis
     return list(locked.paper_copies.filter(batch=batch).order_by("serial"))
 
 
+def serial_from_scan(value: str) -> str:
+    """A serial typed by hand, or read by a scanner from the copy's QR code (the URL of the
+    online form with ``?copy=<serial>``)."""
+    value = (value or "").strip()
+    if "copy=" in value:
+        value = value.split("copy=", 1)[1].split("&", 1)[0]
+    return value.strip().lower()
+
+
+def _unused_copy(survey: Survey, serial: str) -> PaperCopy:
+    serial = serial_from_scan(serial)
+    copy = PaperCopy.objects.select_for_update().filter(survey=survey, serial=serial).first()
+    if copy is None:
+        raise ValidationFailed(
+            f"流水号 {serial or '（空）'} 不是本问卷印制的纸质问卷",
+            field="serial",
+            code="serial_unknown",
+        )
+    if SurveyResponse.objects.filter(paper_copy=copy).exists():
+        raise Conflict(
+            f"流水号 {serial} 的问卷已经录入过，不能重复录入",
+            field="serial",
+            code="serial_already_entered",
+        )
+    return copy
+
+
 @transaction.atomic
 def survey_paper_enter(
     *, survey: Survey, serial: str, answers: Mapping[str, object], actor: User
@@ -1002,18 +1034,8 @@ def survey_paper_enter(
         access.is_paper_clerk(actor) and survey.service_centre_id == actor.service_centre_id,
         "找不到该问卷",
     )
-    serial = (serial or "").strip().lower()
-    copy = PaperCopy.objects.select_for_update().filter(survey=survey, serial=serial).first()
-    if copy is None:
-        raise ValidationFailed(
-            f"流水号 {serial or '（空）'} 不是本问卷印制的纸质问卷",
-            field="serial",
-            code="serial_unknown",
-        )
-    if SurveyResponse.objects.filter(paper_copy=copy).exists():
-        raise Conflict(
-            f"流水号 {serial} 的问卷已经录入过，不能重复录入", code="serial_already_entered"
-        )
+    copy = _unused_copy(survey, serial)
+    serial = copy.serial
     cleaned = _checked_answers(survey, answers)
     try:
         with transaction.atomic():

@@ -303,7 +303,7 @@ def test_forum_planning_invitations_attendance_minutes(world, django_capture_on_
         )
 
 
-def _same(forum):
+def _same(forum) -> s.ForumInput:
     return s.ForumInput(
         theme=forum.theme, held_on=forum.held_on, place=forum.place, agenda=forum.agenda
     )
