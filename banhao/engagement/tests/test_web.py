@@ -53,7 +53,10 @@ def test_leader_plans_a_forum_with_invitees_contacts_and_letters(world):
     )
     assert response.status_code == 302
     forum_id = int(response["Location"].rstrip("/").split("/")[-1])
-    url = lambda name: reverse(f"engagement:{name}", args=[forum_id])  # noqa: E731
+
+    def url(name: str) -> str:
+        return reverse(f"engagement:{name}", args=[forum_id])
+
     c.post(
         url("forum_invitee_add"),
         {
@@ -116,7 +119,10 @@ def test_suggestion_work_queue_and_actions(world):
     suggestion = Suggestion.objects.get()
     detail = reverse("engagement:suggestion_detail", args=[suggestion.number])
     housing = Department.objects.get(name="住房和城乡建设局")
-    act = lambda action: reverse("engagement:suggestion_action", args=[suggestion.number, action])  # noqa: E731
+
+    def act(action: str) -> str:
+        return reverse("engagement:suggestion_action", args=[suggestion.number, action])
+
     leader.post(act("assign"), {"row_version": 0, "department": housing.pk, "working_days": 5})
     queue = reviewer.get(reverse("engagement:suggestion_queue")).content.decode()
     assert suggestion.number in queue and "badge light green" in queue
@@ -336,6 +342,7 @@ def test_results_page_and_exports_keep_anonymity(world):
     assert "'=1+1" in raw  # formula injection neutralised
     xlsx = leader.get(reverse("engagement:survey_export", args=[survey.pk, "xlsx"]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][:3] == ["序号", "渠道", "提交日期"] and len(values) == 3
     assert all(copy.serial not in str(v) for row in values for v in row)
