@@ -16,6 +16,7 @@ from banhao.accounts.demo import demo_users_load
 from banhao.cases.demo import demo_cases_load
 from banhao.catalog.demo import demo_catalogue_load
 from banhao.catalog.services.importing import catalog_import_csv
+from banhao.feedback.demo import demo_feedback_load
 from banhao.org.demo import demo_organisation_load
 from banhao.shared.errors import Conflict
 from banhao.workcalendar.services import holiday_notice_load
@@ -65,4 +66,6 @@ class Command(BaseCommand):
         if not options["skip_cases"]:
             cases = demo_cases_load(count=options["cases"])
             self.stdout.write(f"演示办件：新增 {cases}")
+            ratings = demo_feedback_load()
+            self.stdout.write(f"好差评：新增评价 {ratings}")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪"))
