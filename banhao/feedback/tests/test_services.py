@@ -397,3 +397,13 @@ def test_rating_status_shows_the_open_window(world: World, closed: Case) -> None
     status = case_rating_status(closed, rater=world.user("zhangsan"))
     close = next(e for e in status.events if e.event is ServiceEvent.CLOSE)
     assert (close.can_rate, close.window_end) == (True, dt.date(2026, 12, 4))
+
+
+def test_the_sweep_is_a_registered_periodic_job(world: World, closed: Case) -> None:
+    from banhao.feedback.tasks import sweep_complaints
+    from banhao.shared.jobs import periodic_registry
+
+    assert "feedback.sweep_complaints" in {job.name for job in periodic_registry}
+    rate(closed, world.user("zhangsan"))
+    with time_machine.travel(SHANGHAI_AT(dt.datetime(2026, 12, 1, 9, 0)), tick=False):
+        assert sweep_complaints.call() == {"callbacks": 1, "rectifications": 0}
