@@ -139,29 +139,6 @@ def case_rating_status(case: Case, *, rater: User | None = None) -> CaseRatingSt
     return CaseRatingStatus(case, tuple(events), complaints)
 
 
-def rateable_numbers(cases: list[Case]) -> set[str]:
-    """Numbers of ``cases`` with a rating event open now and not yet rated (for 我的办件)."""
-    policy = policy_get()
-    today = clock.today()
-    candidates = [c for c in cases if c.closed_at is not None and c.state != "withdrawn"]
-    if not candidates:
-        return set()
-    rated = set(
-        Rating.objects.filter(case__in=candidates, event=ServiceEvent.CLOSE.value).values_list(
-            "case_id", flat=True
-        )
-    )
-    numbers = set()
-    for case in candidates:
-        if case.pk in rated or case.closed_at is None:
-            continue
-        calendar = work_calendar(service_centre_id=case.service_centre_id)
-        end = rating_window_end(local_date(case.closed_at), calendar, policy.rating_window_days)
-        if today <= end.day:
-            numbers.add(case.number)
-    return numbers
-
-
 def case_handling(case: Case) -> tuple[Department, Window | None, User | None]:
     """谁办理、谁负责: the item's 实施主体 department, the window, the staff who accepted."""
     accepted = (

@@ -5,7 +5,6 @@ only after commit. The rules are ``banhao_core.ratings``; a broken rule is a
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -709,7 +708,3 @@ def feedback_policy_update(*, actor: User | None, **values: Any) -> FeedbackPoli
     }
     audit_record(actor=actor, action="feedback.policy_update", obj=policy, details=changed)
     return policy
-
-
-def month_of(day: dt.date) -> tuple[int, int]:
-    return day.year, day.month

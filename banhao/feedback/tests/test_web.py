@@ -51,8 +51,8 @@ def test_applicant_rates_from_the_page(world: World, closed: Case) -> None:
     assert response.status_code == 302
     rating = Rating.objects.get()
     assert (rating.level, rating.channel, rating.option_codes) == ("dissatisfied", "1", ["B03"])
-    page = client.get(url).content.decode()
-    assert "提交追评" in page and "差评处理情况" in page
+    after = client.get(url).content.decode()
+    assert "提交追评" in after and "差评处理情况" in after
 
 
 def test_bad_rating_without_option_shows_the_rule_and_writes_nothing(

@@ -41,6 +41,7 @@ from banhao.feedback.access import (
     access_complaint_for_rater,
     access_complaint_for_unit,
     complaints_for_unit,
+    is_case_applicant,
     is_leader,
     is_unit_staff,
 )
@@ -249,7 +250,10 @@ def qr_rate(request: HttpRequest, token: str) -> HttpResponse:
     done = False
     if request.method == "POST":
         if form.is_valid():
-            rater = _user(request) if request.user.is_authenticated else None
+            # The case's own applicant, if logged in, is recorded as the rater; anyone else
+            # (a walk-in, or a staff account left logged in on a hall tablet) rates anonymously.
+            user = _user(request)
+            rater = user if is_case_applicant(user, case) else None
             try:
                 services.rating_submit(
                     case=case, data=form.rating_input(event=event, channel=channel), actor=rater
