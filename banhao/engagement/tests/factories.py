@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -15,12 +16,19 @@ from banhao.engagement.services import (
     ForumInput,
     QuestionInput,
     SuggestionInput,
+    forum_contact_add,
     forum_create,
+    forum_invitee_add,
+    suggestion_assign,
+    suggestion_evidence_add,
     suggestion_register,
     survey_create,
+    survey_paper_batch_create,
     survey_question_add,
     survey_set_status,
 )
+from banhao.org.models import Department
+from banhao.shared import clock
 
 
 def photo(name: str = "整改后.png") -> SimpleUploadedFile:
@@ -98,3 +106,73 @@ def make_survey(
     if publish:
         survey = survey_set_status(survey=survey, status="open", actor=actor)
     return survey
+
+
+# -- the permission matrix's objects ---------------------------------------------------------------
+
+MATRIX_THEME = "权限矩阵民说民评会议"
+
+
+@dataclass(frozen=True)
+class MatrixObjects:
+    """One of each object behind the engagement routes: a forum held today (planned) with an
+    invitee and a contact, a suggestion raised there and assigned to 住房和城乡建设局 with
+    one evidence file, and an open anonymous survey with two printed copies."""
+
+    forum: Forum
+    invitee_id: int
+    suggestion: Suggestion
+    evidence_id: int
+    survey: Survey
+    question_id: int
+    spare_serial: str
+
+
+def matrix_objects(leader: User) -> MatrixObjects:
+    """Get or create the matrix's objects (each matrix test runs in a rolled-back savepoint,
+    so they are made at most once per test)."""
+    forum = Forum.objects.filter(theme=MATRIX_THEME).first()
+    if forum is None:
+        forum = make_forum(leader, held_on=clock.today(), theme=MATRIX_THEME)
+        forum_invitee_add(
+            forum=forum,
+            category="citizen",
+            name="王群众",
+            organisation="",
+            phone="13700000000",
+            actor=leader,
+        )
+        forum_contact_add(
+            forum=forum,
+            name="郑局长",
+            position="局长",
+            unit="局领导",
+            phone="0543-4321000",
+            available_24h=True,
+            actor=leader,
+        )
+        suggestion = make_suggestion(leader, forum=forum)
+        suggestion = suggestion_assign(
+            suggestion=suggestion,
+            department=Department.objects.get(name="住房和城乡建设局"),
+            actor=leader,
+        )
+        suggestion_evidence_add(suggestion=suggestion, upload=photo(), actor=leader)
+        survey = make_survey(leader, code="matrix")
+        survey_paper_batch_create(survey=survey, count=2, actor=leader)
+    suggestion = Suggestion.objects.get(forum=forum)
+    survey = Survey.objects.get(code="matrix")
+    invitee = forum.invitees.get()
+    evidence = suggestion.evidence.get()
+    question = survey.questions.get(code="Q1")
+    spare = survey.paper_copies.order_by("serial").last()
+    assert spare is not None
+    return MatrixObjects(
+        forum=forum,
+        invitee_id=invitee.pk,
+        suggestion=suggestion,
+        evidence_id=evidence.pk,
+        survey=survey,
+        question_id=question.pk,
+        spare_serial=spare.serial,
+    )
