@@ -4,7 +4,7 @@ notifications after commit (through ``banhao.notifications``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -286,8 +286,18 @@ def suggestion_submit_online(
     return suggestion
 
 
-def _lock(suggestion: Suggestion, expected_version: int | None) -> Suggestion:
-    locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+def _lock(
+    suggestion: Suggestion,
+    expected_version: int | None,
+    *,
+    actor: User,
+    may: Callable[[User, Suggestion], bool],
+) -> Suggestion:
+    """The suggestion's row, locked and freshly read; access is decided on that fresh row
+    (an assignment made meanwhile counts), before the version is compared."""
+    locked = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
+    if locked is None or not may(actor, locked):
+        raise NotFound("找不到该意见建议")
     if expected_version is not None and locked.row_version != expected_version:
         raise Conflict("该意见建议已被他人更新，请刷新页面后重试", code="stale")
     return locked
@@ -334,7 +344,6 @@ def suggestion_assign(
 ) -> Suggestion:
     """交办: name the owner department (and optionally the person) and start the deadline,
     counted in working days from the day after today."""
-    _require(access.may_manage_suggestion(actor, suggestion), "找不到该意见建议")
     if not 1 <= working_days <= MAX_ANSWER_WORKING_DAYS:
         raise ValidationFailed(
             f"办理时限应为 1–{MAX_ANSWER_WORKING_DAYS} 个工作日",
@@ -345,7 +354,7 @@ def suggestion_assign(
         raise ValidationFailed(
             "承办人不属于承办部门", field="owner_user", code="owner_not_in_department"
         )
-    locked = _lock(suggestion, expected_version)
+    locked = _lock(suggestion, expected_version, actor=actor, may=access.may_manage_suggestion)
     previous, _ = _apply(
         locked, SuggestionCommand.ASSIGN, actor=actor, note=f"交办{department.name}"
     )
@@ -385,8 +394,7 @@ def suggestion_assign(
 def suggestion_start(
     *, suggestion: Suggestion, actor: User, expected_version: int | None = None
 ) -> Suggestion:
-    _require(access.may_handle_suggestion(actor, suggestion), "找不到该意见建议")
-    locked = _lock(suggestion, expected_version)
+    locked = _lock(suggestion, expected_version, actor=actor, may=access.may_handle_suggestion)
     _apply(locked, SuggestionCommand.START, actor=actor, note="")
     if locked.owner_user is None and actor.department_id == locked.owner_department_id:
         locked.owner_user = actor
@@ -405,12 +413,11 @@ def suggestion_answer(
     expected_version: int | None = None,
 ) -> Suggestion:
     """答复: the owner department writes its response and the summary the public sees."""
-    _require(access.may_handle_suggestion(actor, suggestion), "找不到该意见建议")
     response = _text(response, field="response", label="答复意见", max_length=4000)
     public_summary = _text(
         public_summary, field="public_summary", label="公开办理结果", max_length=1000
     )
-    locked = _lock(suggestion, expected_version)
+    locked = _lock(suggestion, expected_version, actor=actor, may=access.may_handle_suggestion)
     _apply(locked, SuggestionCommand.ANSWER, actor=actor, note=response)
     locked.response = response
     locked.public_summary = public_summary
@@ -430,12 +437,11 @@ def suggestion_evidence_add(
     description: str = "",
 ) -> SuggestionEvidence:
     """Attach a checked photo or PDF proving the result (before or after 办结)."""
-    _require(access.may_handle_suggestion(actor, suggestion), "找不到该意见建议")
     checked = check_upload(upload, field="file")
     description = _text(
         description, field="description", label="说明", max_length=200, required=False
     )
-    locked = _lock(suggestion, None)
+    locked = _lock(suggestion, None, actor=actor, may=access.may_handle_suggestion)
     if locked.status in (SuggestionStatus.REGISTERED, SuggestionStatus.DECLINED):
         raise Conflict("交办后才能上传办理结果佐证", code="evidence_not_allowed")
     upload.name = checked.stored_name
@@ -461,8 +467,7 @@ def suggestion_close(
     *, suggestion: Suggestion, actor: User, expected_version: int | None = None
 ) -> Suggestion:
     """办结: only after an answer, and with at least one piece of evidence of the result."""
-    _require(access.may_handle_suggestion(actor, suggestion), "找不到该意见建议")
-    locked = _lock(suggestion, expected_version)
+    locked = _lock(suggestion, expected_version, actor=actor, may=access.may_handle_suggestion)
     if locked.status == SuggestionStatus.ANSWERED and not locked.evidence.exists():
         raise ValidationFailed(
             "办结前请上传办理结果佐证（照片或 PDF）", field="file", code="evidence_required"
@@ -484,9 +489,8 @@ def suggestion_decline(
     expected_version: int | None = None,
 ) -> Suggestion:
     """不予采纳: with the reason, which is published as the result."""
-    _require(access.may_handle_suggestion(actor, suggestion), "找不到该意见建议")
     reason = _text(reason, field="reason", label="不予采纳的理由", max_length=1000)
-    locked = _lock(suggestion, expected_version)
+    locked = _lock(suggestion, expected_version, actor=actor, may=access.may_handle_suggestion)
     _apply(locked, SuggestionCommand.DECLINE, actor=actor, note=reason)
     locked.response = reason
     locked.public_summary = reason
