@@ -277,7 +277,7 @@ if BANHAO_AUDIT_RETENTION_DAYS < BANHAO_AUDIT_RETENTION_MIN_DAYS:
 # | BANHAO_RATE_LIMIT_REGISTER | 5 | POST /accounts/register/ per address per minute |
 # | BANHAO_RATE_LIMIT_SECOND_FACTOR | 10 | POST /security/mfa/…, /security/reauth/ per address/min |
 # | BANHAO_RATE_LIMIT_PUBLIC_API | 120 | /api/v1/catalog/ and /api/v1/calendar/ per address/min |
-# | BANHAO_RATE_LIMIT_ENGAGEMENT_PUBLIC | 10 | POST of public suggestions/questionnaires per address/min |
+# | BANHAO_RATE_LIMIT_ENGAGEMENT_PUBLIC | 10 | POST of public suggestions, answers per address/min |
 
 
 def _env_int(name: str, default: int) -> int:
