@@ -1,5 +1,6 @@
 """好差评 administration: the policy (评价期限, 回访/整改期限, 统计口径, 星帮办 weights), edited by
-the 系统管理员. The form validates; the change goes through ``feedback_policy_update`` (audit)."""
+the 系统管理员. The one row exists from the start (migration 0002); the form validates and the
+change goes through ``feedback_policy_update`` (audit)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ class FeedbackPolicyAdmin(admin.ModelAdmin[FeedbackPolicy]):
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and not FeedbackPolicy.objects.exists()
+        return False  # one row (pk = 1, made by migration 0002): it is only ever changed
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
