@@ -246,6 +246,7 @@ def _item(rating: Rating, policy: FeedbackPolicy) -> RatedItem:
 class UnitStats:
     name: str
     summary: RatingSummary
+    short_name: str = ""  # 简称, for the chart's axis
     complaints: int = 0
     rectified: int = 0
     rectification_rate: float | None = None
@@ -294,11 +295,13 @@ def publication_month(*, year: int, month: int) -> Publication:
             )
         )
     )
+    short_names: dict[str, str] = {}
     by_department: dict[str, list[RatedItem]] = defaultdict(list)
     by_window: dict[str, list[RatedItem]] = defaultdict(list)
     for rating in ratings:
         item = _item(rating, policy)
         by_department[rating.department.name].append(item)
+        short_names[rating.department.name] = rating.department.short_name
         if rating.window is not None:
             by_window[f"{rating.window.number} {rating.window.name}"].append(item)
     excludes = policy.exclude_system_default
@@ -316,11 +319,13 @@ def publication_month(*, year: int, month: int) -> Publication:
     states_by_department: dict[str, list[ComplaintState]] = defaultdict(list)
     for complaint in complaints:
         states_by_department[complaint.department.name].append(complaint.state_enum)
+        short_names[complaint.department.name] = complaint.department.short_name
     for name in sorted(set(by_department) | set(states_by_department)):
         states = states_by_department.get(name, [])
         publication.departments.append(
             UnitStats(
                 name=name,
+                short_name=short_names.get(name, ""),
                 summary=summarise(by_department.get(name, []), exclude_system_default=excludes),
                 complaints=sum(1 for s in states if s is not ComplaintState.ANNULLED),
                 rectified=sum(1 for s in states if s.is_rectified),

@@ -647,6 +647,11 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+def _rate_shown(value: float, whole: int) -> str:
+    """A rate of the ranking; one without data says it counts as 0.5 (the formula's rule)."""
+    return _percent(value) if whole else "无数据（按 50% 计）"
+
+
 @require_safe
 def publication(request: HttpRequest) -> HttpResponse:
     """月度公示 (public): 好评率 and 差评整改率 by department and window, appeal outcomes and
@@ -655,7 +660,7 @@ def publication(request: HttpRequest) -> HttpResponse:
     report = publication_month(year=year, month=month)
     today = clock.today()
     chart = {
-        "departments": [d.name for d in report.departments],
+        "departments": [d.short_name or d.name for d in report.departments],
         "goodRates": [
             None if d.summary.good_rate is None else round(d.summary.good_rate * 100, 1)
             for d in report.departments
@@ -714,10 +719,12 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "rows": [
                 (
                     row,
-                    _percent(row.ranked.satisfaction),
-                    _percent(row.ranked.on_time),
+                    _rate_shown(row.ranked.satisfaction, row.ranked.facts.ratings),
+                    _rate_shown(row.ranked.on_time, row.ranked.facts.cases_closed),
                     _percent(row.ranked.volume),
-                    _percent(row.ranked.forum),
+                    _rate_shown(
+                        row.ranked.forum, row.ranked.facts.praise + row.ranked.facts.criticism
+                    ),
                 )
                 for row in result.rows
             ],
