@@ -13,6 +13,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from banhao.engagement.models import Question, Suggestion, SuggestionEvent, Survey, SurveyResponse
+from banhao.notifications.masking import mask_text as mask_contacts
+from banhao.privacy.logging import mask_text as mask_ids_and_mobiles
 from banhao.shared import clock
 from banhao.shared.errors import NotFound
 from banhao.workcalendar.selectors import work_calendar
@@ -287,6 +289,12 @@ def accountability_stats() -> AccountabilityStats:
     return AccountabilityStats(
         total=total, closed=closed, declined=declined, open=total - closed - declined
     )
+
+
+def public_text(text: str) -> str:
+    """Free text written by a raiser, for the public: 身份证号, mobile numbers and e-mail
+    addresses inside it are masked (GB/T 35273 展示限制)."""
+    return mask_contacts(mask_ids_and_mobiles(text))
 
 
 def public_timeline(suggestion: Suggestion) -> list[tuple[dt.datetime, str]]:

@@ -374,3 +374,26 @@ def test_staff_home_for_each_staff_role(world):
         "JY20261127"
         in client_for(world, "lingdao").get(reverse("engagement:staff_home")).content.decode()
     )
+
+
+def test_accountability_masks_contact_data_written_into_the_text(world):
+    c = Client()
+    c.post(
+        reverse("engagement:suggest"),
+        {
+            "kind": "complaint",
+            "title": "请回电 13912345678",
+            "content": "我的身份证 371681198503121237，邮箱 wangwu@example.com，电话 13912345678",
+            "is_anonymous": "on",
+        },
+    )
+    number = Suggestion.objects.get().number
+    pages = [
+        c.get(reverse("engagement:accountability")).content.decode(),
+        c.get(reverse("engagement:accountability_detail", args=[number])).content.decode(),
+        c.get(f"/api/v1/engagement/public/suggestions/{number}").content.decode(),
+    ]
+    for page in pages:
+        assert "13912345678" not in page and "139****5678" in page
+    assert "371681198503121237" not in pages[1] and "371681********1237" in pages[1]
+    assert "wangwu@example.com" not in pages[1] and "w***@example.com" in pages[1]

@@ -74,7 +74,10 @@ def accountability(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in SuggestionStatus._value2member_map_:
         status = ""
-    suggestions = list(selectors.accountability_list(status=status)[:PAGE_SIZE])
+    suggestions = [
+        (s, selectors.public_text(s.title))
+        for s in selectors.accountability_list(status=status)[:PAGE_SIZE]
+    ]
     return render(
         request,
         "engagement/public/accountability.html",
@@ -98,6 +101,8 @@ def accountability_detail(request: HttpRequest, number: str) -> HttpResponse:
         "engagement/public/accountability_detail.html",
         {
             "s": suggestion,
+            "title": selectors.public_text(suggestion.title),
+            "content": selectors.public_text(suggestion.content),
             "timeline": selectors.public_timeline(suggestion),
             "evidence_count": suggestion.evidence.count(),
         },
