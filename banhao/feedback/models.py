@@ -42,6 +42,11 @@ class FeedbackPolicy(models.Model):
     )
     callback_days = models.PositiveSmallIntegerField(_("回访期限（工作日）"), default=1)
     rectification_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"), default=5)
+    record_system_default = models.BooleanField(
+        _("评价期满未评价的记为系统默认评价"),
+        default=False,
+        help_text=_("按省平台要求开启：期满未评价的办结件记一条渠道为“系统默认评价”的满意评价"),
+    )
     exclude_system_default = models.BooleanField(_("统计时排除系统默认评价"), default=True)
     exclude_upheld_appeals = models.BooleanField(_("申诉成立的差评不计入统计"), default=True)
     weight_satisfaction = models.PositiveSmallIntegerField(_("权重：好评率（%）"), default=40)

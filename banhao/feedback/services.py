@@ -5,6 +5,7 @@ only after commit. The rules are ``banhao_core.ratings``; a broken rule is a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -576,11 +577,36 @@ def appeal_decide(*, appeal: Appeal, upheld: bool, reason: str, actor: User) -> 
 class SweepReport:
     callback_warnings: int
     rectification_warnings: int
+    system_defaults: int = 0
+
+
+#: How far back the sweep looks for closed cases whose rating window ended unrated.
+SYSTEM_DEFAULT_LOOKBACK_DAYS = 45
+
+
+def _record_system_defaults() -> int:
+    """系统默认评价 for recently closed cases whose window ended without a rating, when the
+    policy asks for them (domain.md §4.4: pf=7, excluded from KPIs as configured)."""
+    if not policy_get().record_system_default:
+        return 0
+    since = clock.now() - dt.timedelta(days=SYSTEM_DEFAULT_LOOKBACK_DAYS)
+    rated = Rating.objects.filter(event=ServiceEvent.CLOSE.value).values("case_id")
+    candidates = (
+        Case.objects.filter(closed_at__gte=since, state__in=["closed", "not_accepted"])
+        .exclude(pk__in=rated)
+        .select_related("item_version__item__department", "window")
+    )
+    return sum(
+        1
+        for case in candidates
+        if rating_system_default(case=case, event=ServiceEvent.CLOSE) is not None
+    )
 
 
 @transaction.atomic
 def complaint_overdue_sweep() -> SweepReport:
-    """Warn the unit once when a 回访 or a 整改 is past its working-day deadline."""
+    """Warn the unit once when a 回访 or a 整改 is past its working-day deadline; record the
+    系统默认评价 of unrated closed cases when the policy asks for them."""
     today = clock.today()
     callbacks = list(
         Complaint.objects.select_for_update()
@@ -619,7 +645,7 @@ def complaint_overdue_sweep() -> SweepReport:
             title="差评整改已超期",
             body=f"差评 #{complaint.pk} 的整改期限 {complaint.rectification_due:%Y-%m-%d} 已过。",
         )
-    return SweepReport(len(callbacks), len(rectifications))
+    return SweepReport(len(callbacks), len(rectifications), _record_system_defaults())
 
 
 # -- 星帮办 and the policy ----------------------------------------------------------------------
@@ -663,6 +689,7 @@ def star_helper_choose(
 
 POLICY_FIELDS = (
     "rating_window_days",
+    "record_system_default",
     "callback_days",
     "rectification_days",
     "exclude_system_default",

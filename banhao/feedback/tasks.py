@@ -10,7 +10,11 @@ from banhao.shared.jobs import register_periodic, task
 def sweep_complaints() -> dict[str, int]:
     """Warn the responsible unit once when a 回访 or 整改 deadline has passed."""
     report = complaint_overdue_sweep()
-    return {"callbacks": report.callback_warnings, "rectifications": report.rectification_warnings}
+    return {
+        "callbacks": report.callback_warnings,
+        "rectifications": report.rectification_warnings,
+        "system_defaults": report.system_defaults,
+    }
 
 
 register_periodic("feedback.sweep_complaints", sweep_complaints, every_seconds=1800)

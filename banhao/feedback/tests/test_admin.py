@@ -19,6 +19,7 @@ VALUES = {
     "callback_days": 1,
     "rectification_days": 15,
     "exclude_system_default": "on",
+    "record_system_default": "",
     "exclude_upheld_appeals": "on",
     "weight_satisfaction": 50,
     "weight_on_time": 30,

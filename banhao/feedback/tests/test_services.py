@@ -408,4 +408,23 @@ def test_the_sweep_is_a_registered_periodic_job(world: World, closed: Case) -> N
     assert "feedback.sweep_complaints" in {job.name for job in periodic_registry}
     rate(closed, world.user("zhangsan"))
     with time_machine.travel(SHANGHAI_AT(dt.datetime(2026, 12, 1, 9, 0)), tick=False):
-        assert sweep_complaints.call() == {"callbacks": 1, "rectifications": 0}
+        assert sweep_complaints.call() == {
+            "callbacks": 1,
+            "rectifications": 0,
+            "system_defaults": 0,
+        }
+
+
+def test_the_sweep_records_system_defaults_only_when_the_policy_asks(
+    world: World, closed: Case
+) -> None:
+    after_window = SHANGHAI_AT(dt.datetime(2026, 12, 7, 9, 0))
+    with time_machine.travel(after_window, tick=False):
+        assert services.complaint_overdue_sweep().system_defaults == 0
+    services.feedback_policy_update(actor=world.user("admin"), record_system_default=True)
+    with time_machine.travel(SHANGHAI_AT(dt.datetime(2026, 12, 4, 9, 0)), tick=False):
+        assert services.complaint_overdue_sweep().system_defaults == 0  # window still open
+    with time_machine.travel(after_window, tick=False):
+        assert services.complaint_overdue_sweep().system_defaults == 1
+        assert services.complaint_overdue_sweep().system_defaults == 0
+    assert Rating.objects.get().channel == RatingChannel.SYSTEM_DEFAULT.value
