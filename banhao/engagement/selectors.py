@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from banhao.catalog.selectors import version_latest
 from banhao.engagement.models import Question, Suggestion, SuggestionEvent, Survey, SurveyResponse
 from banhao.notifications.masking import mask_text as mask_contacts
 from banhao.privacy.logging import mask_text as mask_ids_and_mobiles
@@ -289,6 +290,15 @@ def accountability_stats() -> AccountabilityStats:
     return AccountabilityStats(
         total=total, closed=closed, declined=declined, open=total - closed - declined
     )
+
+
+def linked_items(suggestion: Suggestion) -> list[tuple[str, str]]:
+    """(事项编码, name of its latest version) of the service items a suggestion concerns."""
+    linked = []
+    for item in suggestion.service_items.order_by("code"):
+        version = version_latest(item=item)
+        linked.append((item.code, version.name if version is not None else item.code))
+    return linked
 
 
 def public_text(text: str) -> str:

@@ -131,6 +131,7 @@ class SuggestionInput:
     raiser_category: str = ""
     is_anonymous: bool = False
     service_item_ids: Sequence[int] = ()
+    service_item_codes: Sequence[str] = ()  # 事项编码, e.g. 371681-XK-0001
     department_ids: Sequence[int] = ()
     about_staff_id: int | None = None
     sentiment: str = Suggestion.Sentiment.NEUTRAL
@@ -169,11 +170,23 @@ def _clean_input(data: SuggestionInput) -> dict[str, Any]:
 
 
 def _set_links(
-    suggestion: Suggestion, *, service_item_ids: Sequence[int], department_ids: Sequence[int]
+    suggestion: Suggestion,
+    *,
+    service_item_ids: Sequence[int],
+    department_ids: Sequence[int],
+    service_item_codes: Sequence[str] = (),
 ) -> None:
     items = list(ServiceItem.objects.filter(pk__in=set(service_item_ids)))
     if len(items) != len(set(service_item_ids)):
         raise ValidationFailed("涉及事项不存在", field="service_items", code="unknown_item")
+    codes = {code.strip() for code in service_item_codes if code.strip()}
+    by_code = list(ServiceItem.objects.filter(code__in=codes))
+    unknown = sorted(codes - {item.code for item in by_code})
+    if unknown:
+        raise ValidationFailed(
+            "事项编码不存在：" + "、".join(unknown), field="service_items", code="unknown_item"
+        )
+    items += by_code
     departments = list(Department.objects.filter(pk__in=set(department_ids)))
     if len(departments) != len(set(department_ids)):
         raise ValidationFailed("涉及部门不存在", field="departments", code="unknown_department")
@@ -232,7 +245,10 @@ def suggestion_register(
         **cleaned,
     )
     _set_links(
-        suggestion, service_item_ids=data.service_item_ids, department_ids=data.department_ids
+        suggestion,
+        service_item_ids=data.service_item_ids,
+        service_item_codes=data.service_item_codes,
+        department_ids=data.department_ids,
     )
     _event(suggestion, kind="登记", actor=actor, to_status=suggestion.status)
     audit_record(

@@ -500,3 +500,29 @@ def test_export_of_an_anonymous_survey_has_no_identity_columns(world):
     )
     header, rows = survey_export_rows(named)
     assert "答卷人" in header and "张三" in " ".join(rows[0])
+
+
+def test_suggestions_link_service_items_by_code(world):
+    leader = world.user("lingdao")
+    data = s.SuggestionInput(
+        kind="suggestion",
+        title="施工许可材料共享",
+        content="营业执照能否共享免交",
+        raiser_name="刘经理",
+        service_item_codes=["371681-XK-0001", " "],
+    )
+    suggestion = s.suggestion_register(data=data, source="online", actor=leader)
+    assert [i.code for i in suggestion.service_items.all()] == ["371681-XK-0001"]
+    from banhao.engagement.selectors import linked_items
+
+    assert linked_items(suggestion) == [("371681-XK-0001", "建筑工程施工许可证核发")]
+    with pytest.raises(ValidationFailed) as unknown:
+        s.suggestion_register(
+            data=s.SuggestionInput(
+                kind="suggestion", title="t", content="c", service_item_codes=["NOPE-1"]
+            ),
+            source="online",
+            actor=leader,
+        )
+    assert unknown.value.code == "unknown_item" and "NOPE-1" in unknown.value.message
+    assert Suggestion.objects.count() == 1

@@ -69,6 +69,12 @@ class SuggestionForm(forms.Form):
     )
     raiser_name = forms.CharField(label=_("提出人"), max_length=100, required=False)
     raiser_phone = forms.CharField(label=_("提出人联系电话"), max_length=20, required=False)
+    service_items = forms.CharField(
+        label=_("涉及事项编码"),
+        required=False,
+        max_length=500,
+        help_text=_("多个编码用逗号分隔，例如 371681-XK-0001"),
+    )
     departments = forms.ModelMultipleChoiceField(
         label=_("涉及部门"),
         queryset=Department.objects.order_by("sort_order", "name"),

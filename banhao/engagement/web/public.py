@@ -105,6 +105,7 @@ def accountability_detail(request: HttpRequest, number: str) -> HttpResponse:
             "content": selectors.public_text(suggestion.content),
             "timeline": selectors.public_timeline(suggestion),
             "evidence_count": suggestion.evidence.count(),
+            "items": selectors.linked_items(suggestion),
         },
     )
 

@@ -414,6 +414,7 @@ def suggestion_create(request: HttpRequest) -> HttpResponseBase:
                     raiser_phone=data["raiser_phone"],
                     raiser_category=data["raiser_category"],
                     department_ids=[d.pk for d in data["departments"]],
+                    service_item_codes=data["service_items"].replace("，", ",").split(","),
                     about_staff_id=data["about_staff"],
                     sentiment=data["sentiment"],
                 ),
@@ -492,7 +493,7 @@ def suggestion_detail(request: HttpRequest, number: str) -> HttpResponse:
             "events": selectors.suggestion_timeline(suggestion),
             "evidence": list(suggestion.evidence.all()),
             "forms": _action_forms(suggestion, user),
-            "items": list(suggestion.service_items.all()),
+            "items": selectors.linked_items(suggestion),
             "departments": list(suggestion.departments.all()),
         },
     )
