@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -64,17 +63,44 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _qr(url: str, size: float = QR_SIZE) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M", barBorder=0)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(
-        size,
-        size,
-        transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0],
-        initialFontName=FONT_NAME,
-    )
-    drawing.add(widget)
-    return drawing
+class _Qr(Flowable):
+    """A QR code (segno, error level M) drawn as filled runs of modules: an order of magnitude
+    faster than reportlab's QR widget, which matters for batches of numbered copies."""
+
+    def __init__(self, url: str, size: float = QR_SIZE) -> None:
+        super().__init__()
+        code = segno.make(url, error="m", boost_error=False)
+        # With the 4-module quiet zone the standard asks for (left white, nothing drawn).
+        self.matrix = [list(row) for row in code.matrix_iter(scale=1, border=4)]
+        self.size = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        count = len(self.matrix)
+        module = self.size / count
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(colors.black)
+        for y, row in enumerate(self.matrix):
+            x = 0
+            while x < count:
+                if row[x]:
+                    start = x
+                    while x < count and row[x]:
+                        x += 1
+                    canvas.rect(
+                        start * module,
+                        self.size - (y + 1) * module,
+                        (x - start) * module,
+                        module,
+                        stroke=0,
+                        fill=1,
+                    )
+                else:
+                    x += 1
+        canvas.restoreState()
 
 
 def _build(story: list[Flowable], *, title: str, author: str) -> bytes:
@@ -248,7 +274,7 @@ def paper_questionnaires(sheet: PaperSheet, copies: Sequence[tuple[str, str]]) -
                         _p(sheet.intro, SMALL),
                     ],
                     [
-                        _qr(url),
+                        _Qr(url),
                         _p("扫码可在网上填写", SMALL),
                         _p("流水号", SMALL),
                         _p(serial, _style("serial", fontSize=11, leading=15)),
