@@ -475,6 +475,50 @@ def engagement_suggestion_close_api(
     return _staff_row(selectors.suggestion_row(done), user)
 
 
+class DeclineIn(Schema):
+    expected_version: int = Field(..., ge=0)
+    reason: str = Field(
+        ..., max_length=1000, examples=["行政事业性收费由法律法规设定，本局无权取消。"]
+    )
+
+
+@router.post(
+    "/suggestions/{number}/start",
+    auth=api_auth,
+    response={200: StaffSuggestionOut, **ERRORS},
+    summary="开始办理（承办部门）",
+)
+def engagement_suggestion_start_api(
+    request: HttpRequest, number: str, payload: VersionIn
+) -> dict[str, Any]:
+    user = _user(request)
+    done = services.suggestion_start(
+        suggestion=access.access_suggestion(user, number),
+        actor=user,
+        expected_version=payload.expected_version,
+    )
+    return _staff_row(selectors.suggestion_row(done), user)
+
+
+@router.post(
+    "/suggestions/{number}/decline",
+    auth=api_auth,
+    response={200: StaffSuggestionOut, **ERRORS},
+    summary="不予采纳（理由公开）",
+)
+def engagement_suggestion_decline_api(
+    request: HttpRequest, number: str, payload: DeclineIn
+) -> dict[str, Any]:
+    user = _user(request)
+    done = services.suggestion_decline(
+        suggestion=access.access_suggestion(user, number),
+        reason=payload.reason,
+        actor=user,
+        expected_version=payload.expected_version,
+    )
+    return _staff_row(selectors.suggestion_row(done), user)
+
+
 def _tally(t: Any) -> dict[str, Any]:
     return {"shown": t.shown, "answered": t.answered, "counts": t.counts, "mean": t.mean}
 

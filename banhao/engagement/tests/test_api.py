@@ -179,6 +179,45 @@ def test_staff_queue_and_commands(world):
     assert closed.status_code == 200 and closed.json()["status"]["code"] == "closed"
 
 
+def test_start_and_decline_through_the_api(world):
+    leader, reviewer = token(world, "lingdao"), token(world, "zhujian")
+    first, second = make_suggestion(world.user("lingdao")), make_suggestion(world.user("lingdao"))
+    housing = Department.objects.get(name="住房和城乡建设局")
+    for suggestion in (first, second):
+        s.suggestion_assign(suggestion=suggestion, department=housing, actor=world.user("lingdao"))
+    started = call(
+        "POST", f"/suggestions/{first.number}/start", {"expected_version": 1}, token=reviewer
+    )
+    assert started.status_code == 200 and started.json()["status"]["code"] == "in_progress"
+    again = call(
+        "POST", f"/suggestions/{first.number}/start", {"expected_version": 2}, token=reviewer
+    )
+    assert again.status_code == 409
+    empty = call(
+        "POST",
+        f"/suggestions/{second.number}/decline",
+        {"expected_version": 1, "reason": " "},
+        token=leader,
+    )
+    assert empty.status_code == 422
+    declined = call(
+        "POST",
+        f"/suggestions/{second.number}/decline",
+        {"expected_version": 1, "reason": "法律法规另有规定"},
+        token=leader,
+    )
+    assert declined.status_code == 200 and declined.json()["public_summary"] == "法律法规另有规定"
+    assert (
+        call(
+            "POST",
+            f"/suggestions/{second.number}/decline",
+            {"expected_version": 2, "reason": "x"},
+            token=token(world, "ziran"),
+        ).status_code
+        == 404
+    )
+
+
 def test_survey_results_and_paper_entry(world):
     leader, clerk = token(world, "lingdao"), token(world, "chuangkou")
     survey = make_survey(world.user("lingdao"))

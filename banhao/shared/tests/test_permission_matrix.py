@@ -1090,6 +1090,20 @@ ROWS: tuple[Row, ...] = (
         body=lambda s: {"expected_version": _eng(s).suggestion.row_version},
     ),
     Row(
+        "api:engagement_suggestion_start_api",
+        "POST",
+        lambda s: f"{API}/engagement/suggestions/{_eng(s).suggestion.number}/start",
+        expect(401, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404),
+        body=lambda s: {"expected_version": _eng(s).suggestion.row_version},
+    ),
+    Row(
+        "api:engagement_suggestion_decline_api",
+        "POST",
+        lambda s: f"{API}/engagement/suggestions/{_eng(s).suggestion.number}/decline",
+        expect(401, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404),
+        body=lambda s: {"expected_version": _eng(s).suggestion.row_version, "reason": "无法采纳"},
+    ),
+    Row(
         "api:engagement_survey_results_api",
         "GET",
         lambda s: f"{API}/engagement/surveys/{_eng(s).survey.pk}/results",
