@@ -293,8 +293,9 @@ def suggestion_submit_online(
     )
     _set_links(suggestion, service_item_ids=data.service_item_ids, department_ids=())
     _event(suggestion, kind="网上提交", actor=None, to_status=suggestion.status)
+    # An anonymous submission's audit entry names nobody either.
     audit_record(
-        actor=user,
+        actor=None if cleaned["is_anonymous"] else user,
         action="engagement.suggestion_submit_online",
         obj=suggestion,
         details={"number": suggestion.number, "anonymous": cleaned["is_anonymous"]},

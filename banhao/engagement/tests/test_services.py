@@ -204,7 +204,7 @@ def test_online_submission_anonymous_and_named(world):
     )
     assert (anonymous.raiser_name, anonymous.raiser_phone, anonymous.raised_by) == ("", "", None)
     entry = AuditEntry.objects.get(action="engagement.suggestion_submit_online")
-    assert entry.details["anonymous"] is True
+    assert entry.details["anonymous"] is True and entry.actor is None
     with pytest.raises(ValidationFailed) as nameless:
         s.suggestion_submit_online(
             data=s.SuggestionInput(kind="suggestion", title="建议", content="内容"),
