@@ -227,9 +227,10 @@ def suggestion_register(
         )
     assert actor.service_centre is not None
     now = clock.now()
+    # Recorded after a past forum: raised on the forum's day (its month counts for 星帮办).
     when = raised_at or (
         timezone.make_aware(dt.datetime.combine(forum.held_on, dt.time(9)))
-        if forum is not None and forum.held_on <= _local_today()
+        if forum is not None and forum.held_on < _local_today()
         else now
     )
     if when > now:

@@ -100,6 +100,16 @@ def test_a_suggestion_is_tracked_from_registration_to_closed(
     assert accountability_stats().closed == 1
 
 
+def test_a_suggestion_recorded_during_todays_forum_is_raised_now(db, holidays_loaded):
+    from banhao.cases.tests.conftest import build_world
+
+    early = dt.datetime(2026, 11, 27, 8, 15, tzinfo=SHANGHAI)  # before 9:00 on the forum's day
+    with time_machine.travel(early, tick=False):
+        leader = build_world().user("lingdao")
+        suggestion = make_suggestion(leader, forum=make_forum(leader, held_on=early.date()))
+        assert suggestion.raised_at == early
+
+
 def test_deadline_across_national_day_and_the_lights(db, holidays_loaded):
     from banhao.cases.tests.conftest import build_world
 
