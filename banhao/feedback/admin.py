@@ -1,6 +1,6 @@
 """好差评 administration: the policy (评价期限, 回访/整改期限, 统计口径, 星帮办 weights), edited by
-the 系统管理员. The one row exists from the start (migration 0002); the form validates and the
-change goes through ``feedback_policy_update`` (audit)."""
+the 系统管理员. The form validates; the change goes through ``feedback_policy_update`` (audit),
+which keeps the policy one row (pk = 1); until it is saved the defaults apply."""
 
 from __future__ import annotations
 
@@ -49,8 +49,9 @@ class FeedbackPolicyAdmin(admin.ModelAdmin[FeedbackPolicy]):
         "updated_at",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # one row (pk = 1, made by migration 0002): it is only ever changed
+    # No ``has_add_permission`` override: asking the database whether the row exists would cost
+    # a query on every admin page (the sidebar asks every model). The service keeps the policy
+    # a single row (pk = 1): "adding" a second one changes the first.
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -34,31 +34,35 @@ def admin_client(world: World, username: str = "admin") -> Client:
     return client
 
 
-def change_url() -> str:
-    return reverse("admin:feedback_feedbackpolicy_change", args=[1])
+def add_url() -> str:
+    return reverse("admin:feedback_feedbackpolicy_add")
 
 
-def test_system_admin_sets_the_policy(world: World) -> None:
+def test_system_admin_sets_the_policy_and_it_stays_one_row(world: World) -> None:
     client = admin_client(world)
-    response = client.post(change_url(), VALUES)
+    response = client.post(add_url(), VALUES)
     assert response.status_code == 302, response.content.decode()[:2000]
     policy = FeedbackPolicy.objects.get()
-    assert (policy.rectification_days, policy.weight_satisfaction) == (15, 50)
+    assert (policy.pk, policy.rectification_days, policy.weight_satisfaction) == (1, 15, 50)
     assert policy.updated_by == world.user("admin")
-    assert AuditEntry.objects.filter(action="feedback.policy_update").count() == 1
-    # one row: no add page, no delete
-    assert client.get(reverse("admin:feedback_feedbackpolicy_add")).status_code == 403
-    assert client.get(reverse("admin:feedback_feedbackpolicy_delete", args=[1])).status_code == 403
+    assert client.post(add_url(), {**VALUES, "rectification_days": 7}).status_code == 302
+    assert FeedbackPolicy.objects.get().rectification_days == 7  # still one row
+    change = reverse("admin:feedback_feedbackpolicy_change", args=[1])
+    assert client.post(change, {**VALUES, "rectification_days": 6}).status_code == 302
+    assert FeedbackPolicy.objects.get().rectification_days == 6
+    assert AuditEntry.objects.filter(action="feedback.policy_update").count() == 3
+    delete = reverse("admin:feedback_feedbackpolicy_delete", args=[1])
+    assert client.get(delete).status_code == 403
 
 
 def test_weights_must_add_up(world: World) -> None:
-    response = admin_client(world).post(change_url(), {**VALUES, "weight_forum": 20})
+    response = admin_client(world).post(add_url(), {**VALUES, "weight_forum": 20})
     assert response.status_code == 200
     assert "各项权重之和应为 100" in response.content.decode()
-    assert FeedbackPolicy.objects.get().weight_forum == 10  # unchanged
+    assert not FeedbackPolicy.objects.exists()
 
 
 def test_audit_admin_may_not_change_it(world: World) -> None:
-    response = admin_client(world, "shenji").post(change_url(), VALUES)
+    response = admin_client(world, "shenji").post(add_url(), VALUES)
     assert response.status_code == 403
-    assert FeedbackPolicy.objects.get().rectification_days == 5
+    assert not FeedbackPolicy.objects.exists()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0002_policy_row'),
+        ('feedback', '0001_initial'),
     ]
 
     operations = [
