@@ -9,7 +9,6 @@ the values from the selectors; nothing here reads the database.
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,10 +32,10 @@ from reportlab.platypus import (
 )
 
 from banhao.documents.pdf import FONT_NAME, format_chinese_date, register_font
+from banhao.documents.pdf import _render_lock as _font_state_lock  # the renderer's lock: see _build
 
 MARGIN = 20 * mm
 QR_SIZE = 26 * mm
-_lock = threading.Lock()
 
 
 def _style(name: str, **overrides: Any) -> ParagraphStyle:
@@ -120,7 +119,9 @@ def _build(story: list[Flowable], *, title: str, author: str) -> bytes:
         lang="zh-CN",
         initialFontName=FONT_NAME,
     )
-    with _lock:
+    # reportlab keeps per-document font-subset state in the shared TTFont; the notices'
+    # renderer serialises on this lock, so letters and questionnaires must take the same one.
+    with _font_state_lock:
         document.build(story)
     return buffer.getvalue()
 
