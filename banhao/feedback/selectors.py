@@ -194,7 +194,11 @@ def complaint_rows(complaints: QuerySet[Complaint], *, open_only: bool) -> list[
         "rating", "rating__case", "rating__case__item_version", "department"
     )
     if open_only:
-        query = query.exclude(state__in=[ComplaintState.CLOSED, ComplaintState.ANNULLED])
+        # 已反馈待评价 waits for the rater (a walk-in rater without an account never rates the
+        # fix): nothing is left for the unit, so it leaves the 待办 list (still under 全部).
+        query = query.exclude(
+            state__in=[ComplaintState.FED_BACK, ComplaintState.CLOSED, ComplaintState.ANNULLED]
+        )
     today = clock.today()
     rows = [complaint_row(c, today) for c in query.order_by("callback_due", "id")[:500]]
     order = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2, None: 3}

@@ -172,6 +172,10 @@ def test_unit_works_the_loop_on_its_pages(world: World, closed: Case) -> None:
     client.post(url, {"action": "rectified", "notes": "叫号机已启用", "row_version": 2})
     client.post(url, {"action": "feedback", "notes": "已增设叫号机", "row_version": 3})
     assert Complaint.objects.get().state == "fed_back"
+    # Nothing left for the unit: off the 待办 list, still under 全部.
+    queue_url = reverse("feedback:complaint_queue")
+    assert f"#{complaint.pk}" not in client.get(queue_url).content.decode()
+    assert f"#{complaint.pk}" in client.get(queue_url + "?all=1").content.decode()
 
 
 @pytest.mark.parametrize(
