@@ -277,6 +277,7 @@ if BANHAO_AUDIT_RETENTION_DAYS < BANHAO_AUDIT_RETENTION_MIN_DAYS:
 # | BANHAO_RATE_LIMIT_REGISTER | 5 | POST /accounts/register/ per address per minute |
 # | BANHAO_RATE_LIMIT_SECOND_FACTOR | 10 | POST /security/mfa/…, /security/reauth/ per address/min |
 # | BANHAO_RATE_LIMIT_PUBLIC_API | 120 | /api/v1/catalog/ and /api/v1/calendar/ per address/min |
+# | BANHAO_RATE_LIMIT_ENGAGEMENT_PUBLIC | 10 | POST of public suggestions, answers per address/min |
 
 
 def _env_int(name: str, default: int) -> int:
@@ -367,6 +368,14 @@ BANHAO_RATE_LIMITS = [
         "name": "public_api",
         "paths": ["/api/v1/catalog/", "/api/v1/calendar/"],
         "limit": _env_int("BANHAO_RATE_LIMIT_PUBLIC_API", 120),
+        "period": 60,
+    },
+    {
+        # 民说民评: public suggestion and questionnaire submissions (pages and API)
+        "name": "engagement_public",
+        "methods": ["POST"],
+        "paths": ["/engagement/suggest/", "/engagement/s/", "/api/v1/engagement/public/"],
+        "limit": _env_int("BANHAO_RATE_LIMIT_ENGAGEMENT_PUBLIC", 10),
         "period": 60,
     },
 ]

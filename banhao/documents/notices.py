@@ -8,7 +8,10 @@ Three builders, each returning a ``pdf.Notice`` ready for ``pdf.render_notice``:
   行政许可法第三十二条, the competent agency when the matter is outside the bureau's competence,
   and the notice of the right to 行政复议 and 行政诉讼;
 - ``correction_notice``: 补正材料通知书, the one-time notice (一次告知) of everything to correct,
-  per 行政许可法第三十二条第一款第（四）项.
+  per 行政许可法第三十二条第一款第（四）项;
+- ``completion_notice``: 办结通知书, telling the applicant the case is concluded (办结), the
+  result and how it was delivered, with the 好差评 rating QR code (国办发〔2019〕51号: every
+  依申请 service can be rated; domain.md §4.4).
 
 Both 受理 and 不予受理 must be a written certificate bearing the bureau's special seal and the
 date (第三十二条第二款): the notices carry the 落款 "…（受理专用章）" and the seal outline. The
@@ -30,6 +33,7 @@ __all__ = [
     "IssuingOffice",
     "RefusalGround",
     "acceptance_notice",
+    "completion_notice",
     "correction_notice",
     "refusal_of_acceptance_notice",
 ]
@@ -397,6 +401,65 @@ def correction_notice(
         footer_lines=_contact_lines(office),
         issuer=issuer,
         issued_on=notified_on,
+        qr_url=rating_url,
+        qr_caption="扫码评价（好差评）",
+        seal_text=seal_text,
+    )
+
+
+def completion_notice(
+    *,
+    office: IssuingOffice,
+    case: CaseInfo,
+    document_number: str,
+    closed_on: dt.date,
+    result: str,
+    delivery: str | None = None,
+    rating_url: str | None = None,
+    rating_days: int | None = None,
+) -> Notice:
+    """办结通知书: the case is concluded with ``result`` (e.g. "准予行政许可"), delivered by
+    ``delivery`` (e.g. "电子送达"). ``rating_url`` is printed as a QR code inviting a 好差评
+    within ``rating_days`` working days (山东: 5 [L], domain.md §4.4)."""
+    _require(document_number, "文书编号")
+    _require(result, "办理结果")
+    if closed_on < case.applied_on:
+        raise ValueError("办结日期不能早于申请日期")
+    if rating_days is not None and rating_days < 1:
+        raise ValueError("评价期限至少 1 个工作日")
+    you = case.you
+    body = f"{case.application_phrase()}，本局已于{format_chinese_date(closed_on)}办结。"
+    rows = [
+        *case.rows(),
+        ("办结日期", format_chinese_date(closed_on)),
+        ("办理结果", result.strip()),
+    ]
+    if delivery:
+        rows.append(("送达方式", delivery.strip()))
+    closing: list[str] = []
+    if rating_url:
+        within = f"自办结之日起{rating_days}个工作日内" if rating_days else ""
+        closing.append(
+            f"欢迎{you}{within}扫描本通知书右下方二维码，或登录本平台“我的办件”，"
+            "对本次服务进行“好差评”。评价人信息依法保护，办理人员无权查看。"
+        )
+    closing.append(
+        f"{you}对办理结果有异议的，可依法申请行政复议或者提起行政诉讼；"
+        f"对服务有意见建议的，可拨打监督投诉电话{office.complaint_phone or office.phone}。"
+    )
+    closing.append("特此通知。")
+    issuer, seal_text = _seal(office)
+    return Notice(
+        bureau_name=office.bureau_name,
+        title="办结通知书",
+        document_number=document_number,
+        addressee=case.addressee,
+        paragraphs=(body,),
+        table=tuple(rows),
+        closing_paragraphs=tuple(closing),
+        footer_lines=_contact_lines(office),
+        issuer=issuer,
+        issued_on=closed_on,
         qr_url=rating_url,
         qr_caption="扫码评价（好差评）",
         seal_text=seal_text,

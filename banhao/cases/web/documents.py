@@ -23,7 +23,7 @@ def notice(request: HttpRequest, number: str, kind: str) -> HttpResponse:
         raise Http404("找不到该文书")
     try:
         case = access_case(user, number)
-        filename, content = notice_pdf(case, kind)
+        filename, content = notice_pdf(case, kind, base_url=request.build_absolute_uri("/"))
     except NotFound as exc:
         raise Http404(exc.message) from exc
     audit_record(actor=user, action="cases.notice_download", obj=case, details={"kind": kind})

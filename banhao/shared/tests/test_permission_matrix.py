@@ -65,6 +65,8 @@ from banhao.cases.tests.conftest import (
     company_applicant,
 )
 from banhao.cases.tests.conftest import permit_answers as _permit_answers
+from banhao.engagement.tests.factories import MatrixObjects, matrix_objects
+from banhao.feedback.tests.factories import matrix_appeal, matrix_complaint, matrix_rating_token
 from banhao.org.models import Department
 from banhao.security.testing import login_staff
 
@@ -294,6 +296,11 @@ def cmd(name: str, case: Callable[[Scene], Case] = the_active) -> Url:
 
 def api(path: str) -> Url:
     return lambda s: API + path.format(s=s)
+
+
+def _eng(s: Scene) -> MatrixObjects:
+    """The engagement objects (banhao.engagement.tests.factories.matrix_objects)."""
+    return matrix_objects(s.users[LEADER])
 
 
 #: Statuses in the order of ROLES: anon own frgn comp clrk rev unrl appr lead sysa seca auda
@@ -859,6 +866,340 @@ ROWS: tuple[Row, ...] = (
         expect(401, 403, 404, 404, 403, 404, 404, 200, 200, 404, 404, 404),
         body=lambda s: {"operation": "suspend", "reason": "整改", "expected_version": 0},
     ),
+    # -- feedback --
+    # 好差评: 张三 rates his active case's 受理; its 差评 goes to 投资建设审批科 (周审批, the
+    # "approver" account); 局领导 decides appeals. Objects are made in each test's savepoint.
+    Row(
+        "feedback:rate_case",
+        "GET",
+        rev("feedback:rate_case", active_no),
+        expect(302, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    Row(
+        "feedback:qr_rate",
+        "GET",
+        rev("feedback:qr_rate", lambda s: matrix_rating_token(s.active)),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "feedback:rate_fix",
+        "GET",
+        rev("feedback:rate_fix", lambda s: matrix_complaint(s.active, s.users[OWNER]).pk),
+        expect(302, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    Row(
+        "feedback:complaint_queue",
+        "GET",
+        rev("feedback:complaint_queue"),
+        expect(302, 404, 404, 404, 404, 200, 200, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:complaint_detail",
+        "GET",
+        rev("feedback:complaint_detail", lambda s: matrix_complaint(s.active, s.users[OWNER]).pk),
+        expect(302, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:appeal_queue",
+        "GET",
+        rev("feedback:appeal_queue"),
+        expect(302, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:appeal_detail",
+        "GET",
+        rev(
+            "feedback:appeal_detail",
+            lambda s: matrix_appeal(s.active, s.users[OWNER], s.users[APPROVER]).pk,
+        ),
+        expect(302, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:appeal_evidence",
+        "GET",
+        rev(
+            "feedback:appeal_evidence",
+            lambda s: matrix_appeal(s.active, s.users[OWNER], s.users[APPROVER]).pk,
+        ),
+        expect(302, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:publication",
+        "GET",
+        rev("feedback:publication"),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "feedback:ranking",
+        "GET",
+        rev("feedback:ranking"),
+        expect(302, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404, 404),
+    ),
+    Row(
+        "feedback:star_choose",
+        "POST",
+        rev("feedback:star_choose"),
+        expect(302, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404),
+        body=lambda s: {"month": "2026-11", "staff": s.users[CLERK].pk},
+    ),
+    Row(
+        "api:rating_submit_api",
+        "POST",
+        api("/feedback/ratings"),
+        expect(401, 201, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        body=lambda s: {"projectNo": s.active.number, "event": "acceptance", "level": "satisfied"},
+    ),
+    Row(
+        "api:publication_api",
+        "GET",
+        api("/feedback/publication"),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "api:ranking_api",
+        "GET",
+        api("/feedback/ranking"),
+        expect(401, 403, 403, 403, 200, 403, 403, 403, 200, 403, 403, 403),
+    ),
+    # -- engagement --
+    # 民说民评: 局领导 and 审批负责人 manage; the matrix suggestion is assigned to 住房和城乡建设局
+    # (the "reviewer" account handles it); 窗口 enters paper forms. Objects are made in each
+    # test's savepoint by banhao.engagement.tests.factories.matrix_objects.
+    Row(
+        "engagement:suggest",
+        "GET",
+        rev("engagement:suggest"),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "engagement:accountability",
+        "GET",
+        rev("engagement:accountability"),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "engagement:accountability_detail",
+        "GET",
+        rev("engagement:accountability_detail", lambda s: _eng(s).suggestion.number),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "engagement:survey_answer",
+        "GET",
+        rev("engagement:survey_answer", lambda s: _eng(s).survey.code),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "engagement:survey_thanks",
+        "GET",
+        rev("engagement:survey_thanks", lambda s: _eng(s).survey.code),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "engagement:staff_home",
+        "GET",
+        rev("engagement:staff_home"),
+        expect(302, 404, 404, 404, 200, 200, 200, 200, 200, 404, 404, 404),
+    ),
+    *(
+        Row(
+            f"engagement:{name}",
+            "GET",
+            rev(f"engagement:{name}", *args),
+            expect(302, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404),
+        )
+        for name, args in (
+            ("forum_list", ()),
+            ("forum_create", ()),
+            ("forum_detail", (lambda s: _eng(s).forum.pk,)),
+            ("forum_edit", (lambda s: _eng(s).forum.pk,)),
+            ("forum_invitations_pdf", (lambda s: _eng(s).forum.pk,)),
+            ("forum_contacts_pdf", (lambda s: _eng(s).forum.pk,)),
+            ("suggestion_create", ()),
+            ("survey_create", ()),
+            ("survey_builder", (lambda s: _eng(s).survey.pk,)),
+            ("survey_results", (lambda s: _eng(s).survey.pk,)),
+            ("survey_export", (lambda s: _eng(s).survey.pk, const("csv"))),
+            ("survey_paper_pdf", (lambda s: _eng(s).survey.pk, const(1))),
+        )
+    ),
+    *(
+        Row(
+            f"engagement:{name}",
+            "POST",
+            rev(f"engagement:{name}", *args),
+            expect(302, 404, 404, 404, 404, 404, 404, 302, 302, 404, 404, 404),
+        )
+        for name, args in (
+            ("forum_invitee_add", (lambda s: _eng(s).forum.pk,)),
+            ("forum_invitee_reply", (lambda s: _eng(s).forum.pk, lambda s: _eng(s).invitee_id)),
+            ("forum_invitations_send", (lambda s: _eng(s).forum.pk,)),
+            ("forum_attendance", (lambda s: _eng(s).forum.pk,)),
+            ("forum_contact_add", (lambda s: _eng(s).forum.pk,)),
+            ("survey_question_add", (lambda s: _eng(s).survey.pk,)),
+            (
+                "survey_question_remove",
+                (lambda s: _eng(s).survey.pk, lambda s: _eng(s).question_id),
+            ),
+            ("survey_status", (lambda s: _eng(s).survey.pk,)),
+            ("survey_paper_batch", (lambda s: _eng(s).survey.pk,)),
+        )
+    ),
+    Row(
+        "engagement:forum_create",
+        "POST",
+        rev("engagement:forum_create"),
+        expect(302, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404),
+        note="empty form shown again",
+    ),
+    Row(
+        "engagement:suggestion_queue",
+        "GET",
+        rev("engagement:suggestion_queue"),
+        expect(302, 404, 404, 404, 200, 200, 200, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "engagement:suggestion_detail",
+        "GET",
+        rev("engagement:suggestion_detail", lambda s: _eng(s).suggestion.number),
+        expect(302, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "engagement:suggestion_evidence_file",
+        "GET",
+        rev(
+            "engagement:suggestion_evidence_file",
+            lambda s: _eng(s).suggestion.number,
+            lambda s: _eng(s).evidence_id,
+        ),
+        expect(302, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "engagement:suggestion_action",
+        "POST",
+        rev("engagement:suggestion_action", lambda s: _eng(s).suggestion.number, const("start")),
+        expect(302, 404, 404, 404, 404, 302, 404, 302, 302, 404, 404, 404),
+    ),
+    Row(
+        "engagement:suggestion_evidence_upload",
+        "POST",
+        rev("engagement:suggestion_evidence_upload", lambda s: _eng(s).suggestion.number),
+        expect(302, 404, 404, 404, 404, 302, 404, 302, 302, 404, 404, 404),
+    ),
+    Row(
+        "engagement:survey_list",
+        "GET",
+        rev("engagement:survey_list"),
+        expect(302, 404, 404, 404, 200, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "engagement:survey_paper_entry",
+        "GET",
+        rev("engagement:survey_paper_entry", lambda s: _eng(s).survey.pk),
+        expect(302, 404, 404, 404, 200, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "api:engagement_accountability_api",
+        "GET",
+        api("/engagement/public/suggestions"),
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "api:engagement_suggest_api",
+        "POST",
+        api("/engagement/public/suggestions"),
+        expect(201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201),
+        body=const({"kind": "gripe", "title": "停车难", "content": "车位少", "is_anonymous": True}),
+    ),
+    Row(
+        "api:engagement_accountability_detail_api",
+        "GET",
+        lambda s: f"{API}/engagement/public/suggestions/{_eng(s).suggestion.number}",
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "api:engagement_survey_definition_api",
+        "GET",
+        lambda s: f"{API}/engagement/public/surveys/{_eng(s).survey.code}",
+        expect(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "api:engagement_survey_respond_api",
+        "POST",
+        lambda s: f"{API}/engagement/public/surveys/{_eng(s).survey.code}/responses",
+        expect(201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201),
+        body=const({"answers": {"Q1": "A", "Q3": ["A"], "Q4": 5}}),
+    ),
+    Row(
+        "api:engagement_suggestion_list_api",
+        "GET",
+        api("/engagement/suggestions"),
+        expect(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "api:engagement_suggestion_detail_api",
+        "GET",
+        lambda s: f"{API}/engagement/suggestions/{_eng(s).suggestion.number}",
+        expect(401, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "api:engagement_suggestion_assign_api",
+        "POST",
+        lambda s: f"{API}/engagement/suggestions/{_eng(s).suggestion.number}/assign",
+        expect(401, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404),
+        body=lambda s: {
+            "expected_version": _eng(s).suggestion.row_version,
+            "department_id": Department.objects.get(name="住房和城乡建设局").pk,
+        },
+    ),
+    Row(
+        "api:engagement_suggestion_answer_api",
+        "POST",
+        lambda s: f"{API}/engagement/suggestions/{_eng(s).suggestion.number}/answer",
+        expect(401, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404),
+        body=lambda s: {
+            "expected_version": _eng(s).suggestion.row_version,
+            "response": "已办理",
+            "public_summary": "已办理",
+        },
+    ),
+    Row(
+        "api:engagement_suggestion_close_api",
+        "POST",
+        lambda s: f"{API}/engagement/suggestions/{_eng(s).suggestion.number}/close",
+        expect(401, 404, 404, 404, 404, 409, 404, 409, 409, 404, 404, 404),
+        body=lambda s: {"expected_version": _eng(s).suggestion.row_version},
+    ),
+    Row(
+        "api:engagement_suggestion_start_api",
+        "POST",
+        lambda s: f"{API}/engagement/suggestions/{_eng(s).suggestion.number}/start",
+        expect(401, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404),
+        body=lambda s: {"expected_version": _eng(s).suggestion.row_version},
+    ),
+    Row(
+        "api:engagement_suggestion_decline_api",
+        "POST",
+        lambda s: f"{API}/engagement/suggestions/{_eng(s).suggestion.number}/decline",
+        expect(401, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404),
+        body=lambda s: {"expected_version": _eng(s).suggestion.row_version, "reason": "无法采纳"},
+    ),
+    Row(
+        "api:engagement_survey_results_api",
+        "GET",
+        lambda s: f"{API}/engagement/surveys/{_eng(s).survey.pk}/results",
+        expect(401, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    Row(
+        "api:engagement_paper_entry_api",
+        "POST",
+        lambda s: f"{API}/engagement/surveys/{_eng(s).survey.pk}/paper-responses",
+        expect(401, 404, 404, 404, 201, 404, 404, 201, 201, 404, 404, 404),
+        body=lambda s: {
+            "serial": _eng(s).spare_serial,
+            "answers": {"Q1": "A", "Q3": ["A"], "Q4": 5},
+        },
+    ),
 )
 
 
@@ -911,6 +1252,7 @@ ADMIN_CHANGELISTS: dict[str, dict[str, int]] = {
     "workcalendar.localclosure": expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403),
     "licences.licence": expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403),
     "licences.licencetype": expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403),
+    "feedback.feedbackpolicy": expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 403),
 }
 ADMIN_INDEX: dict[str, int] = expect(302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302, 200)
 

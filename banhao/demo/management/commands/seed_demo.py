@@ -16,6 +16,8 @@ from banhao.accounts.demo import demo_users_load
 from banhao.cases.demo import demo_cases_load
 from banhao.catalog.demo import demo_catalogue_load
 from banhao.catalog.services.importing import catalog_import_csv
+from banhao.engagement.demo import demo_engagement_load
+from banhao.feedback.demo import demo_feedback_load
 from banhao.licences.demo import demo_licence_types_load, demo_licences_load
 from banhao.org.demo import demo_organisation_load
 from banhao.shared.errors import Conflict
@@ -67,6 +69,10 @@ class Command(BaseCommand):
         if not options["skip_cases"]:
             cases = demo_cases_load(count=options["cases"])
             self.stdout.write(f"演示办件：新增 {cases}")
+            ratings = demo_feedback_load()
+            self.stdout.write(f"好差评：新增评价 {ratings}")
+            suggestions = demo_engagement_load()
+            self.stdout.write(f"民说民评：新增意见建议 {suggestions}")
         licences = demo_licences_load()
         self.stdout.write(f"电子证照：新发 {licences}")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪"))
