@@ -406,11 +406,11 @@ def _sync_materials(case: Case, answers: Mapping[str, str], *, actor: User | Non
     contexts attach what they can share (``case_materials_synced``)."""
     wanted = materials_for(case.item_version, answers)
     existing = {row.material_id: row for row in case.materials.all()}
-    keep = set()
-    for material in wanted:
-        keep.add(material.pk)
-        if material.pk not in existing:
-            CaseMaterial.objects.create(
+    keep = {material.pk for material in wanted}
+    # One INSERT for all new rows (no signals or custom save() on CaseMaterial).
+    CaseMaterial.objects.bulk_create(
+        [
+            CaseMaterial(
                 case=case,
                 material=material,
                 name=material.name,
@@ -418,6 +418,10 @@ def _sync_materials(case: Case, answers: Mapping[str, str], *, actor: User | Non
                 is_key=material.is_key,
                 status=_initial_status(material),
             )
+            for material in wanted
+            if material.pk not in existing
+        ]
+    )
     stale = [pk for pk in existing if pk not in keep]
     if stale:
         CaseMaterial.objects.filter(case=case, material_id__in=stale).delete()
@@ -648,6 +652,7 @@ def case_register_at_window(
 
 def _check_off(case: Case, received: Iterable[ReceivedMaterial]) -> None:
     rows = {row.material_id: row for row in case.materials.all()}
+    changed: dict[int, CaseMaterial] = {}
     for item in received:
         row = rows.get(item.material_id)
         if row is None:
@@ -663,7 +668,13 @@ def _check_off(case: Case, received: Iterable[ReceivedMaterial]) -> None:
             row.copies_received = item.copies
             row.status = CaseMaterial.Status.RECEIVED
             row.updated_at = clock.now()
-            row.save()
+            changed[row.pk] = row
+    if changed:
+        # Every input is checked before anything is written; then one UPDATE for all rows.
+        CaseMaterial.objects.bulk_update(
+            list(changed.values()),
+            ["originals_received", "copies_received", "status", "updated_at"],
+        )
 
 
 def case_receive(
