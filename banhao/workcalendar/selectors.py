@@ -38,6 +38,12 @@ def _build_national() -> WorkCalendar:
 def work_calendar(*, service_centre_id: int | None = None) -> WorkCalendar:
     """The working-day calendar, for one service centre when ``service_centre_id`` is given
     (national days plus that centre's local closures). One cheap query checks freshness."""
+    return work_calendar_and_revision(service_centre_id=service_centre_id)[0]
+
+
+def work_calendar_and_revision(*, service_centre_id: int | None = None) -> tuple[WorkCalendar, int]:
+    """``work_calendar`` and the calendar revision it was built from, with the same single
+    freshness query (for callers that store the revision next to computed due dates)."""
     revision = current_revision()
     with _lock:
         if _cache.revision != revision or _cache.national is None:
@@ -46,7 +52,7 @@ def work_calendar(*, service_centre_id: int | None = None) -> WorkCalendar:
             _cache.revision = revision
         national = _cache.national
         if service_centre_id is None:
-            return national
+            return national, revision
         assert _cache.per_centre is not None
         cached = _cache.per_centre.get(service_centre_id)
         if cached is None:
@@ -57,7 +63,7 @@ def work_calendar(*, service_centre_id: int | None = None) -> WorkCalendar:
             )
             cached = national.with_local_closures(closures)
             _cache.per_centre[service_centre_id] = cached
-        return cached
+        return cached, revision
 
 
 def calendar_years_status() -> dict[str, list[int]]:
