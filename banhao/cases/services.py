@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
@@ -244,6 +245,17 @@ class _Transition:
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
+_CASE_COLUMNS = tuple(f for f in Case._meta.concrete_fields if not f.primary_key)
+
+
+def _column_values(case: Case) -> dict[str, Any]:
+    return {f.attname: copy.deepcopy(case.__dict__.get(f.attname)) for f in _CASE_COLUMNS}
+
+
+def _changed_columns(case: Case, before: Mapping[str, Any]) -> list[str]:
+    return [f.name for f in _CASE_COLUMNS if case.__dict__.get(f.attname) != before[f.attname]]
+
+
 def _transition(
     case: Case,
     command: Command,
@@ -299,11 +311,14 @@ def _transition_locked(
     if isinstance(outcome, Refused):
         raise _refusal(outcome, field=field_for_refusal)
     previous = locked.state
+    before = _column_values(locked)
     locked.state = outcome.new_state.value
     locked.row_version += 1
     if apply is not None:
         apply(locked)
-    locked.save()
+    # Only the columns this command changed (the row is locked, so the others are as read):
+    # no re-encryption of the applicant's personal data on every step.
+    locked.save(update_fields=_changed_columns(locked, before))
     for core_event in outcome.events:
         _write_event(locked, core_event, actor=actor)
     audit_record(
@@ -889,17 +904,21 @@ def case_accept(
         mode, route = _review_departments(accepted)
         now = clock.now()
         core = initial_tasks(mode, [str(d.pk) for d, _ in route])
-        for (department, step_name), task in zip(route, core, strict=True):
-            ReviewTask.objects.create(
-                case=accepted,
-                department=department,
-                mode=mode.value,
-                order=task.order,
-                step_name=step_name or "部门审查",
-                state=task.state.value,
-                opened_at=now if task.state is ReviewTaskState.PENDING else None,
-                due=accepted.promised_due,
-            )
+        ReviewTask.objects.bulk_create(
+            [
+                ReviewTask(
+                    case=accepted,
+                    department=department,
+                    mode=mode.value,
+                    order=task.order,
+                    step_name=step_name or "部门审查",
+                    state=task.state.value,
+                    opened_at=now if task.state is ReviewTaskState.PENDING else None,
+                    due=accepted.promised_due,
+                )
+                for (department, step_name), task in zip(route, core, strict=True)
+            ]
+        )
         return _transition(accepted, Command.START_REVIEW, actor=None)
 
 
