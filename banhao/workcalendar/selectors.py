@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from banhao.workcalendar.models import CalendarRevision, HolidayNotice, LocalClosure, OfficialDay
+from banhao_core.calendar import DayInfo, WorkCalendar
 from banhao_core.calendar import OfficialDay as CoreOfficialDay
-from banhao_core.calendar import WorkCalendar
+
+
+@dataclass(frozen=True)
+class _MemoCalendar(WorkCalendar):
+    """A ``WorkCalendar`` that remembers each day's ``DayInfo``. The calendar is immutable,
+    so the answers never change; due dates and remaining working days ask the same few
+    hundred days over and over (a queue of 500 cases: ~30,000 questions per page)."""
+
+    _days: dict[dt.date, DayInfo] = field(default_factory=dict, compare=False, repr=False)
+
+    def day_info(self, day: dt.date) -> DayInfo:
+        info = self._days.get(day)
+        if info is None:
+            info = super().day_info(day)
+            self._days[day] = info  # a racing thread computes the same value
+        return info
 
 
 @dataclass
@@ -32,7 +49,7 @@ def _build_national() -> WorkCalendar:
         for row in OfficialDay.objects.all()
     ]
     confirmed = HolidayNotice.objects.filter(is_confirmed=True).values_list("year", flat=True)
-    return WorkCalendar.from_official_days(days, confirmed)
+    return _MemoCalendar.from_official_days(days, confirmed)
 
 
 def work_calendar(*, service_centre_id: int | None = None) -> WorkCalendar:
@@ -61,7 +78,7 @@ def work_calendar_and_revision(*, service_centre_id: int | None = None) -> tuple
                     "day", "reason"
                 )
             )
-            cached = national.with_local_closures(closures)
+            cached = _MemoCalendar(national.official_days, national.confirmed_years, closures)
             _cache.per_centre[service_centre_id] = cached
         return cached, revision
 
