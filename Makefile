@@ -2,6 +2,8 @@
 #   make demo   venv + install + migrate + demo data + serve on http://127.0.0.1:8000 (SQLite)
 #   make test   venv + test dependencies + lint/type/import checks + the whole test suite
 #   make worker the background job worker and the periodic-job runner (Ctrl+C stops both)
+#   make bench  the full performance harness: W1 vs SpiffWorkflow and raw SQL, W2 at 10 k and 1 M cases
+#   make bench-quick  the same, small (< 3 minutes): W1 ratios and W2 at 10 k cases
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -12,7 +14,7 @@ PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: demo serve worker migrate seed test test-postgres check lint format typecheck imports \
-        migrations-check pytest clean help
+        migrations-check pytest clean help bench bench-quick
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -82,6 +84,14 @@ test: check pytest
 test-postgres: $(VENV)/.dev-installed
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL is not set (see .ci/postgres.sh)"; exit 2; }
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Performance harness (docs/performance.md): its own data under var/bench/, results in
+# bench/results/. DATABASE_URL=postgres://… runs it against that server (nothing is started).
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-quick: $(VENV)/.dev-installed
+	$(PY) bench/run.py --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .mypy_cache .ruff_cache .pytest_cache

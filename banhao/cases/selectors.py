@@ -38,8 +38,14 @@ def _with_item(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def case_list_for_applicant(*, user: User) -> QuerySet[Case]:
-    """我的办件: the user's own cases (and, for a company account, its code's), newest first."""
-    return _with_item(visible_cases(user)).order_by("-created_at", "-id")
+    """我的办件: the user's own cases (and, for a company account, its code's), newest first.
+
+    The visible set is taken as ``pk IN (…)``: the inner query uses one index per condition
+    of ``visible_cases`` (applicant / 统一社会信用代码), and the outer one needs no DISTINCT
+    over every column, so the page stays a few milliseconds at a million cases."""
+    return _with_item(Case.objects.filter(pk__in=visible_cases(user).values("pk"))).order_by(
+        "-created_at", "-id"
+    )
 
 
 def case_list_for_window(*, user: User, states: tuple[str, ...] = WINDOW_STATES) -> QuerySet[Case]:

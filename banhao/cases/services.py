@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -46,7 +48,8 @@ from banhao.catalog.models import Material, ServiceItemVersion
 from banhao.org.models import Department, ServiceCentre, Window
 from banhao.shared import clock
 from banhao.shared.errors import Conflict, NotFound, ValidationFailed
-from banhao.workcalendar.selectors import current_revision, work_calendar
+from banhao.workcalendar.selectors import current_revision, work_calendar_and_revision
+from banhao_core.calendar import WorkCalendar
 from banhao_core.identifiers import IdentifierError, validate_credit_code, validate_resident_id
 from banhao_core.situations import (
     SituationAnswerError,
@@ -94,9 +97,21 @@ def _refusal(refused: Refused, *, field: str | None = None) -> ValidationFailed 
 
 
 def _next_number(key: str) -> int:
-    NumberSequence.objects.get_or_create(key=key)
-    NumberSequence.objects.filter(key=key).update(value=F("value") + 1)
-    return int(NumberSequence.objects.get(key=key).value)
+    """The next value of counter ``key``: one ``UPDATE … RETURNING`` (SQLite ≥ 3.35 and
+    PostgreSQL), which also takes the row lock; the row is created on first use."""
+    connection = transaction.get_connection()
+    table, key_column, value = (
+        connection.ops.quote_name(name) for name in (NumberSequence._meta.db_table, "key", "value")
+    )
+    sql = f"UPDATE {table} SET {value} = {value} + 1 WHERE {key_column} = %s RETURNING {value}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+        if row is None:
+            NumberSequence.objects.get_or_create(key=key)
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+    return int(row[0])
 
 
 def _case_number(centre: ServiceCentre, now: dt.datetime) -> str:
@@ -129,7 +144,11 @@ def _lock(case: Case, expected_version: int | None) -> Case:
     # SQLite ignores select_for_update outside a transaction; fail loudly on every vendor.
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("case writes must run inside transaction.atomic")
-    locked = Case.objects.select_for_update().select_related("item_version").get(pk=case.pk)
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item_version", "service_centre")
+        .get(pk=case.pk)
+    )
     if expected_version is not None and locked.row_version != expected_version:
         raise Conflict(
             "该办件已被他人处理（页面内容已过期），请刷新后查看最新状态", code="stale_case"
@@ -187,11 +206,25 @@ def _write_event(
     )
 
 
+#: The calendar a running ``_transition`` already read (centre id, calendar, revision), so
+#: that ``_recompute_clock`` inside the same transaction does not read it again.
+_transition_calendar: ContextVar[tuple[int, WorkCalendar, int] | None] = ContextVar(
+    "_transition_calendar", default=None
+)
+
+
+def _calendar_for(centre_id: int) -> tuple[WorkCalendar, int]:
+    current = _transition_calendar.get()
+    if current is not None and current[0] == centre_id:
+        return current[1], current[2]
+    return work_calendar_and_revision(service_centre_id=centre_id)
+
+
 def _recompute_clock(case: Case) -> None:
     """Store the promised/legal due dates after any clock change (pauses, extensions)."""
     if case.accepted_at is None:
         return
-    calendar = work_calendar(service_centre_id=case.service_centre_id)
+    calendar, revision = _calendar_for(case.service_centre_id)
     today = clock.today()
     try:
         status = evaluate(case_clock(case), calendar, today)
@@ -200,7 +233,7 @@ def _recompute_clock(case: Case) -> None:
     case.promised_due = status.promised_due
     case.legal_due = status.legal_due
     case.due_is_provisional = status.is_provisional
-    case.clock_revision = current_revision()
+    case.clock_revision = revision
     ReviewTask.objects.filter(case=case).update(due=status.promised_due)
 
 
@@ -210,6 +243,17 @@ class _Transition:
     outcome: Accepted
     event: CaseEvent
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+_CASE_COLUMNS = tuple(f for f in Case._meta.concrete_fields if not f.primary_key)
+
+
+def _column_values(case: Case) -> dict[str, Any]:
+    return {f.attname: copy.deepcopy(case.__dict__.get(f.attname)) for f in _CASE_COLUMNS}
+
+
+def _changed_columns(case: Case, before: Mapping[str, Any]) -> list[str]:
+    return [f.name for f in _CASE_COLUMNS if case.__dict__.get(f.attname) != before[f.attname]]
 
 
 def _transition(
@@ -226,7 +270,36 @@ def _transition(
     """Lock, decide, apply, record. ``apply`` sets the command's own fields on the case."""
     locked = _lock(case, expected_version)
     now = clock.now()
-    calendar = work_calendar(service_centre_id=locked.service_centre_id)
+    calendar, revision = work_calendar_and_revision(service_centre_id=locked.service_centre_id)
+    scope = _transition_calendar.set((locked.service_centre_id, calendar, revision))
+    try:
+        return _transition_locked(
+            locked,
+            command,
+            calendar=calendar,
+            now=now,
+            actor=actor,
+            params=params,
+            field_for_refusal=field_for_refusal,
+            apply=apply,
+            audit_details=audit_details,
+        )
+    finally:
+        _transition_calendar.reset(scope)
+
+
+def _transition_locked(
+    locked: Case,
+    command: Command,
+    *,
+    calendar: WorkCalendar,
+    now: dt.datetime,
+    actor: User | None,
+    params: CommandParams | None,
+    field_for_refusal: str | None,
+    apply: Callable[[Case], None] | None,
+    audit_details: Mapping[str, Any] | None,
+) -> Case:
     snapshot = case_snapshot(
         locked,
         materials=list(locked.materials.all()),
@@ -238,11 +311,14 @@ def _transition(
     if isinstance(outcome, Refused):
         raise _refusal(outcome, field=field_for_refusal)
     previous = locked.state
+    before = _column_values(locked)
     locked.state = outcome.new_state.value
     locked.row_version += 1
     if apply is not None:
         apply(locked)
-    locked.save()
+    # Only the columns this command changed (the row is locked, so the others are as read):
+    # no re-encryption of the applicant's personal data on every step.
+    locked.save(update_fields=_changed_columns(locked, before))
     for core_event in outcome.events:
         _write_event(locked, core_event, actor=actor)
     audit_record(
@@ -406,11 +482,11 @@ def _sync_materials(case: Case, answers: Mapping[str, str], *, actor: User | Non
     contexts attach what they can share (``case_materials_synced``)."""
     wanted = materials_for(case.item_version, answers)
     existing = {row.material_id: row for row in case.materials.all()}
-    keep = set()
-    for material in wanted:
-        keep.add(material.pk)
-        if material.pk not in existing:
-            CaseMaterial.objects.create(
+    keep = {material.pk for material in wanted}
+    # One INSERT for all new rows (no signals or custom save() on CaseMaterial).
+    CaseMaterial.objects.bulk_create(
+        [
+            CaseMaterial(
                 case=case,
                 material=material,
                 name=material.name,
@@ -418,6 +494,10 @@ def _sync_materials(case: Case, answers: Mapping[str, str], *, actor: User | Non
                 is_key=material.is_key,
                 status=_initial_status(material),
             )
+            for material in wanted
+            if material.pk not in existing
+        ]
+    )
     stale = [pk for pk in existing if pk not in keep]
     if stale:
         CaseMaterial.objects.filter(case=case, material_id__in=stale).delete()
@@ -674,6 +754,7 @@ def case_register_at_window(
 
 def _check_off(case: Case, received: Iterable[ReceivedMaterial]) -> None:
     rows = {row.material_id: row for row in case.materials.all()}
+    changed: dict[int, CaseMaterial] = {}
     for item in received:
         row = rows.get(item.material_id)
         if row is None:
@@ -689,7 +770,13 @@ def _check_off(case: Case, received: Iterable[ReceivedMaterial]) -> None:
             row.copies_received = item.copies
             row.status = CaseMaterial.Status.RECEIVED
             row.updated_at = clock.now()
-            row.save()
+            changed[row.pk] = row
+    if changed:
+        # Every input is checked before anything is written; then one UPDATE for all rows.
+        CaseMaterial.objects.bulk_update(
+            list(changed.values()),
+            ["originals_received", "copies_received", "status", "updated_at"],
+        )
 
 
 def case_receive(
@@ -843,17 +930,21 @@ def case_accept(
         mode, route = _review_departments(accepted)
         now = clock.now()
         core = initial_tasks(mode, [str(d.pk) for d, _ in route])
-        for (department, step_name), task in zip(route, core, strict=True):
-            ReviewTask.objects.create(
-                case=accepted,
-                department=department,
-                mode=mode.value,
-                order=task.order,
-                step_name=step_name or "部门审查",
-                state=task.state.value,
-                opened_at=now if task.state is ReviewTaskState.PENDING else None,
-                due=accepted.promised_due,
-            )
+        ReviewTask.objects.bulk_create(
+            [
+                ReviewTask(
+                    case=accepted,
+                    department=department,
+                    mode=mode.value,
+                    order=task.order,
+                    step_name=step_name or "部门审查",
+                    state=task.state.value,
+                    opened_at=now if task.state is ReviewTaskState.PENDING else None,
+                    due=accepted.promised_due,
+                )
+                for (department, step_name), task in zip(route, core, strict=True)
+            ]
+        )
         return _transition(accepted, Command.START_REVIEW, actor=None)
 
 
@@ -869,7 +960,11 @@ def review_task_decide(
     aggregate; under 或签 and after a 依次 rejection the remaining tasks are cancelled."""
     with transaction.atomic():
         case = _lock(task.case, None)
-        locked = ReviewTask.objects.select_for_update().get(pk=task.pk)
+        locked = (
+            ReviewTask.objects.select_for_update(of=("self",))
+            .select_related("department")
+            .get(pk=task.pk)
+        )
         if expected_version is not None and locked.row_version != expected_version:
             raise Conflict("该审查任务已被他人处理，请刷新后查看", code="stale_task")
         if not actor.has_role(UserRole.REVIEWER) or actor.department_id != locked.department_id:
@@ -932,7 +1027,8 @@ def review_task_decide(
             obj=case,
             details={"task": locked.pk, "approve": approve},
         )
-        return ReviewTask.objects.get(pk=locked.pk)
+        # The row as just saved (no second read).
+        return next(row for row in tasks if row.pk == locked.pk)
 
 
 def case_supplement(

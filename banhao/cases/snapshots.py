@@ -4,11 +4,12 @@ tasks, the actor and the case clock."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.utils import timezone
 
 from banhao.accounts.models import User
-from banhao.cases.models import Case, CaseMaterial, ReviewTask
+from banhao.cases.models import Case, CaseExtension, CaseMaterial, CasePause, ReviewTask
 from banhao.catalog.snapshots import version_legal_limit, version_promised_limit
 from banhao_core.calendar import WorkCalendar
 from banhao_core.time_limits import CaseClock, Extension, Pause, PauseKind, TimeLimit
@@ -98,24 +99,40 @@ def case_clock(case: Case) -> CaseClock:
     """The case's clock for the core time-limit functions (pauses = 特别程序). An item without
     limits is timed by the law's default (Art.42: 20 working days), promise = legal."""
     version = case.item_version
-    pauses = tuple(
-        Pause(kind=PauseKind.SPECIAL_PROCEDURE, start=p.start, end=p.end, reason=p.reason)
-        for p in case.pauses.all()
+    return clock_from_parts(
+        accepted_at=case.accepted_at,
+        legal=version_legal_limit(version),
+        promised=version_promised_limit(version),
+        pauses=case.pauses.all(),
+        extensions=case.extensions.all(),
     )
-    extensions = tuple(
-        Extension(
-            working_days=e.working_days,
-            approved_by=str(e.approved_by_id),
-            reason=e.reason,
-            approved_on=e.approved_on,
-        )
-        for e in case.extensions.all()
-    )
-    legal = version_legal_limit(version) or DEFAULT_LEGAL_LIMIT
+
+
+def clock_from_parts(
+    *,
+    accepted_at: dt.datetime | None,
+    legal: TimeLimit | None,
+    promised: TimeLimit | None,
+    pauses: Iterable[CasePause],
+    extensions: Iterable[CaseExtension],
+) -> CaseClock:
+    """``case_clock`` from its parts (for lists that read them as plain values)."""
+    legal = legal or DEFAULT_LEGAL_LIMIT
     return CaseClock(
-        accepted_on=local_date(case.accepted_at) if case.accepted_at else None,
-        promised=version_promised_limit(version) or legal,
+        accepted_on=local_date(accepted_at) if accepted_at else None,
+        promised=promised or legal,
         legal=legal,
-        pauses=pauses,
-        extensions=extensions,
+        pauses=tuple(
+            Pause(kind=PauseKind.SPECIAL_PROCEDURE, start=p.start, end=p.end, reason=p.reason)
+            for p in pauses
+        ),
+        extensions=tuple(
+            Extension(
+                working_days=e.working_days,
+                approved_by=str(e.approved_by_id),
+                reason=e.reason,
+                approved_on=e.approved_on,
+            )
+            for e in extensions
+        ),
     )

@@ -619,7 +619,8 @@ def test_review_queue_filters_and_bounded_queries(world: World) -> None:
     assert ReviewTask.objects.filter(department=world.user("zhujian").department).count() == 20
     twenty = count()
     assert twenty == one
-    assert twenty <= 10
+    # Items, the lights' values, pauses, extensions, the page's tasks + session/auth reads.
+    assert twenty <= 11
     html = reviewer.get(url).content.decode()
     assert all(c.number in html for c in cases)
     grey = reviewer.get(url, {"light": "grey"}).content.decode()
