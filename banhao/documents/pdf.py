@@ -31,9 +31,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -468,6 +466,33 @@ def _draw_seal(canvas: Any, cx: float, cy: float, radius: float, seal_text: str)
     canvas.restoreState()
 
 
+def draw_qr(canvas: Canvas, url: str, *, x: float, y: float, size: float, border: int = 0) -> None:
+    """A QR code (segno, error level M) of ``size`` points with its lower left corner at
+    (``x``, ``y``), drawn as filled runs of dark modules: an order of magnitude faster than
+    reportlab's QR widget (≈ 100 ms a code), which matters for every licence and notice.
+    ``border`` modules of quiet zone are left white inside ``size``."""
+    code = segno.make(url, error="m", boost_error=False)
+    matrix = [list(row) for row in code.matrix_iter(scale=1, border=border)]
+    count = len(matrix)
+    module = size / count
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    for row_index, row in enumerate(matrix):
+        top = y + size - (row_index + 1) * module
+        column = 0
+        while column < count:
+            if not row[column]:
+                column += 1
+                continue
+            start = column
+            while column < count and row[column]:
+                column += 1
+            canvas.rect(
+                x + start * module, top, (column - start) * module, module, stroke=0, fill=1
+            )
+    canvas.restoreState()
+
+
 class _BottomBlock(Flowable):
     """Footer lines on the left and the QR code with its caption on the right, at the bottom of
     the page. It takes its natural height in the flow (so it can be kept together with the
@@ -514,16 +539,7 @@ class _BottomBlock(Flowable):
             qr_box = QR_SIZE + 4 * mm
             left = self.width - qr_box
             self.caption.drawOn(canvas, left, 0)
-            widget = QrCodeWidget(self.qr_url, barLevel="M", barBorder=0)
-            x0, y0, x1, y1 = widget.getBounds()
-            drawing = Drawing(
-                QR_SIZE,
-                QR_SIZE,
-                transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0],
-                initialFontName=FONT_NAME,  # else the renderer's state names Times-Roman
-            )
-            drawing.add(widget)
-            renderPDF.draw(drawing, canvas, left + 2 * mm, self._caption_height + 2)
+            draw_qr(canvas, self.qr_url, x=left + 2 * mm, y=self._caption_height + 2, size=QR_SIZE)
         canvas.restoreState()
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -31,7 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from banhao.documents.pdf import FONT_NAME, format_chinese_date, register_font
+from banhao.documents.pdf import FONT_NAME, draw_qr, format_chinese_date, register_font
 from banhao.documents.pdf import _render_lock as _font_state_lock  # the renderer's lock: see _build
 
 MARGIN = 20 * mm
@@ -68,38 +67,15 @@ class _Qr(Flowable):
 
     def __init__(self, url: str, size: float = QR_SIZE) -> None:
         super().__init__()
-        code = segno.make(url, error="m", boost_error=False)
         # With the 4-module quiet zone the standard asks for (left white, nothing drawn).
-        self.matrix = [list(row) for row in code.matrix_iter(scale=1, border=4)]
+        self.url = url
         self.size = size
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.size, self.size
 
     def draw(self) -> None:
-        count = len(self.matrix)
-        module = self.size / count
-        canvas = self.canv
-        canvas.saveState()
-        canvas.setFillColor(colors.black)
-        for y, row in enumerate(self.matrix):
-            x = 0
-            while x < count:
-                if row[x]:
-                    start = x
-                    while x < count and row[x]:
-                        x += 1
-                    canvas.rect(
-                        start * module,
-                        self.size - (y + 1) * module,
-                        (x - start) * module,
-                        module,
-                        stroke=0,
-                        fill=1,
-                    )
-                else:
-                    x += 1
-        canvas.restoreState()
+        draw_qr(self.canv, self.url, x=0, y=0, size=self.size, border=4)
 
 
 def _build(story: list[Flowable], *, title: str, author: str) -> bytes:
