@@ -10,6 +10,10 @@ invitation) must defer it with ``transaction.on_commit``.
 * ``case_materials_synced(sender=Case, case, actor)`` — after the material rows of a draft were
   made to match the applicant's 办理情形 answers (on creation and on every draft update), so
   that a context holding shareable documents (电子证照) can attach them.
+* ``cases_generated(sender=Case, case_ids, seed)`` — after ``manage.py generate_cases`` wrote
+  one batch of made-up cases (bulk rows, no services), inside the batch's transaction, so
+  that other contexts add their own rows for them (e.g. ratings of the closed ones) the way
+  real use would have. ``seed`` makes their choices repeatable.
 """
 
 from __future__ import annotations
@@ -18,3 +22,4 @@ from django.dispatch import Signal
 
 case_transitioned = Signal()
 case_materials_synced = Signal()
+cases_generated = Signal()

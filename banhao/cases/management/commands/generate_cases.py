@@ -33,6 +33,7 @@ from tqdm import tqdm
 
 from banhao.accounts.models import User
 from banhao.cases.models import Case, CaseEvent, CaseMaterial, ReviewTask
+from banhao.cases.signals import cases_generated
 from banhao.catalog.selectors import version_list_in_force
 from banhao.org.models import Department, ServiceCentre
 from banhao.shared import clock
@@ -550,6 +551,12 @@ class _Generator:
                     f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
                     rows,
                 )
+            # Other contexts add their rows for these cases (ratings of the closed ones, …).
+            cases_generated.send(
+                sender=Case,
+                case_ids=[row[0] for row in batch.cases],
+                seed=self.rng.randrange(2**31),
+            )
 
     def reset_sequences(self) -> None:
         """PostgreSQL: move the id sequences past the explicit ids (SQLite needs nothing)."""
