@@ -34,7 +34,7 @@ case "${1:-start}" in
     [ "$(id -u)" = "0" ] && chown postgres "$DATA"
     as_postgres "$BIN/initdb" -D "$DATA" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
     as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \
-      -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
       start >/dev/null
     "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1 \
       -c "CREATE ROLE banhao LOGIN PASSWORD 'banhao' CREATEDB" \

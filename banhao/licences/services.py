@@ -413,7 +413,11 @@ def _require_operator(actor: User | None) -> None:
 def _lock(licence: Licence, expected_version: int | None) -> Licence:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("licence writes must run inside transaction.atomic")
-    locked = Licence.objects.select_for_update().select_related("licence_type").get(pk=licence.pk)
+    locked = (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("licence_type")
+        .get(pk=licence.pk)
+    )
     if expected_version is not None and locked.row_version != expected_version:
         raise Conflict("该证照已被他人处理（页面内容已过期），请刷新后查看", code="stale_licence")
     return locked
@@ -626,7 +630,11 @@ def licence_send_renewal_reminders(*, lead_days: int | None = None) -> int:
     sent = 0
     for pk in list(candidates.values_list("pk", flat=True)):
         with transaction.atomic():
-            licence = Licence.objects.select_for_update().select_related("holder_user").get(pk=pk)
+            licence = (
+                Licence.objects.select_for_update(of=("self",))
+                .select_related("holder_user")
+                .get(pk=pk)
+            )
             if licence.reminder_sent_at is not None or not renewal_reminder_due(
                 licence.valid_to, today, lead, licence.status_enum
             ):
